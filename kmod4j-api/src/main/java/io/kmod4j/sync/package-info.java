@@ -1,0 +1,4 @@
+/**
+ * Synchronisation primitives with Linux semantics: {@link io.kmod4j.sync.Completion}.
+ */
+package io.kmod4j.sync;
