@@ -1,0 +1,59 @@
+package io.kmod4j.cli;
+
+import io.kmod4j.cli.demo.DemoCommand;
+import java.io.PrintWriter;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/**
+ * The {@code kmod4j} command: a tree of verbs people know from kmod ({@code insmod},
+ * {@code rmmod}, {@code lsmod}, ...), each a leaf that returns an exit code.
+ *
+ * <p>Exit codes: {@code 0} success; {@code 1} the operation failed (the message names the errno);
+ * {@code 2} the command line was wrong; {@code 3} the daemon could not be reached.
+ */
+@Command(name = "kmod4j",
+        mixinStandardHelpOptions = true,
+        versionProvider = VersionProvider.class,
+        description = "Hot-loadable modules for the JVM with Linux kernel semantics and proven safe unload.",
+        subcommands = {DemoCommand.class, CommandLine.HelpCommand.class})
+public final class Kmod4j implements Runnable {
+
+    /** Exit code: the command line was wrong. */
+    public static final int EXIT_USAGE = 2;
+    /** Exit code: the operation failed; the message names the errno. */
+    public static final int EXIT_FAILURE = 1;
+    /** Exit code: the daemon could not be reached. */
+    public static final int EXIT_NO_DAEMON = 3;
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public void run() {
+        spec.commandLine().usage(spec.commandLine().getOut());
+    }
+
+    /** Runs a command line in-process, writing to the given streams; returns the exit code. */
+    public static int run(PrintWriter out, PrintWriter err, String... args) {
+        CommandLine cl = commandLine(out, err);
+        return cl.execute(args);
+    }
+
+    static CommandLine commandLine(PrintWriter out, PrintWriter err) {
+        CommandLine cl = new CommandLine(new Kmod4j());
+        cl.setOut(out);
+        cl.setErr(err);
+        cl.setExecutionExceptionHandler(new ErrorHandler());
+        return cl;
+    }
+
+    public static void main(String[] args) {
+        PrintWriter out = new PrintWriter(System.out, true);
+        PrintWriter err = new PrintWriter(System.err, true);
+        int code = run(out, err, args);
+        out.flush();
+        err.flush();
+        System.exit(code);
+    }
+}
