@@ -26,7 +26,24 @@ public final class KernelOwner implements Owner {
     private volatile int threadLimit = Integer.getInteger("kmod4j.kernel.thread-limit", Integer.MAX_VALUE);
     private final Set<Taint> taints = EnumSet.noneOf(Taint.class);
 
+    private final java.util.concurrent.Executor workers = KernelOwner::startWorker;
+    private final Scheduler scheduler = new SystemScheduler("ktimer");
+
     private KernelOwner() {}
+
+    private static void startWorker(Runnable r) {
+        Thread.ofVirtual().name("kworker").start(r);
+    }
+
+    @Override
+    public java.util.concurrent.Executor workExecutor() {
+        return workers;
+    }
+
+    @Override
+    public Scheduler scheduler() {
+        return scheduler;
+    }
 
     @Override
     public String name() {

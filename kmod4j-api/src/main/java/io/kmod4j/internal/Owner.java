@@ -34,4 +34,13 @@ public interface Owner {
 
     /** Marks this owner (and its kernel) tainted. */
     void taint(Taint taint, String reason);
+
+    /**
+     * Where this owner's work items and timer callbacks run ({@code kworker} threads). The
+     * executor's threads belong to the kernel; the work binds its owner while it runs.
+     */
+    java.util.concurrent.Executor workExecutor();
+
+    /** The clock and timer for this owner's delayed work and timers. */
+    Scheduler scheduler();
 }

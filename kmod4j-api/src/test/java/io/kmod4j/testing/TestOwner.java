@@ -23,6 +23,8 @@ public final class TestOwner implements Owner {
     private final Set<Taint> taints = EnumSet.noneOf(Taint.class);
     private final ClassLoader loader;
     public final LogRing log = new LogRing();
+    private final java.util.concurrent.Executor workers = r -> Thread.ofVirtual().name("kworker-test").start(r);
+    private volatile io.kmod4j.internal.Scheduler scheduler = new ManualScheduler();
 
     public TestOwner(String name) {
         this(name, Integer.MAX_VALUE, null);
@@ -82,6 +84,21 @@ public final class TestOwner implements Owner {
 
     public synchronized Set<Taint> taints() {
         return EnumSet.copyOf(taints.isEmpty() ? EnumSet.noneOf(Taint.class) : taints);
+    }
+
+    @Override
+    public java.util.concurrent.Executor workExecutor() {
+        return workers;
+    }
+
+    @Override
+    public io.kmod4j.internal.Scheduler scheduler() {
+        return scheduler;
+    }
+
+    /** The manual clock this owner's delayed work and timers use. */
+    public ManualScheduler clock() {
+        return (ManualScheduler) scheduler;
     }
 
     /** The whole log as dmesg would print it, one string. */
