@@ -1,0 +1,111 @@
+package io.kmod4j.bench.report;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.SortedMap;
+import java.util.TreeMap;
+
+/**
+ * One benchmark result from JMH's JSON output ({@code -rf json}): the fields the report uses.
+ *
+ * @param className the benchmark class, fully qualified
+ * @param method the benchmark method
+ * @param params the {@code @Param} values, sorted by name
+ * @param mode JMH's short mode name: {@code avgt}, {@code thrpt}, {@code sample}, {@code ss}
+ * @param score the primary score
+ * @param error half-width of JMH's 99.9% confidence interval; NaN when JMH could not compute it
+ * @param unit the score's unit, e.g. {@code ns/op}
+ * @param iterations every measurement iteration's score, all forks together
+ * @param run how the run was made: JDK, JVM arguments, JMH settings
+ */
+record JmhResult(String className, String method, SortedMap<String, String> params, String mode,
+                 double score, double error, String unit, List<Double> iterations, RunSettings run) {
+
+    /** JDK, VM and JMH settings, identical for every result of one run unless annotations differ. */
+    record RunSettings(String jmhVersion, String jdkVersion, String vmName, String vmVersion,
+                       List<String> jvmArgs, int forks, int threads, int warmupIterations,
+                       String warmupTime, int measurementIterations, String measurementTime) {}
+
+    /** The method's name with its parameters, e.g. {@code kthreadRunStop [kind=virtual]}. */
+    String label() {
+        return params.isEmpty() ? method : method + " " + params.toString().replace('{', '[').replace('}', ']')
+                .replace(", ", ",");
+    }
+
+    /** The class's simple name. */
+    String simpleClassName() {
+        return className.substring(className.lastIndexOf('.') + 1);
+    }
+
+    /** Time-per-operation view: lower is better, whatever the mode. */
+    boolean isThroughput() {
+        return mode.equals("thrpt");
+    }
+
+    double min() {
+        return iterations.stream().mapToDouble(Double::doubleValue).min().orElse(Double.NaN);
+    }
+
+    double max() {
+        return iterations.stream().mapToDouble(Double::doubleValue).max().orElse(Double.NaN);
+    }
+
+    /** Builds one result from the parsed JSON object that JMH writes per benchmark. */
+    @SuppressWarnings("unchecked")
+    static JmhResult fromJson(Map<String, Object> json) {
+        String benchmark = (String) json.get("benchmark");
+        int dot = benchmark.lastIndexOf('.');
+        Map<String, Object> metric = (Map<String, Object>) json.get("primaryMetric");
+        SortedMap<String, String> params = new TreeMap<>();
+        Object rawParams = json.get("params");
+        if (rawParams instanceof Map<?, ?> m) {
+            m.forEach((k, v) -> params.put(String.valueOf(k), String.valueOf(v)));
+        }
+        List<Double> iterations = new ArrayList<>();
+        Object raw = metric.get("rawData");
+        if (raw instanceof List<?> forks) {
+            for (Object fork : forks) {
+                for (Object it : (List<?>) fork) {
+                    iterations.add(number(it));
+                }
+            }
+        }
+        List<String> jvmArgs = new ArrayList<>();
+        if (json.get("jvmArgs") instanceof List<?> args) {
+            args.forEach(a -> jvmArgs.add(String.valueOf(a)));
+        }
+        RunSettings run = new RunSettings(str(json, "jmhVersion"), str(json, "jdkVersion"), str(json, "vmName"),
+                str(json, "vmVersion"), List.copyOf(jvmArgs), integer(json, "forks"), integer(json, "threads"),
+                integer(json, "warmupIterations"), str(json, "warmupTime"), integer(json, "measurementIterations"),
+                str(json, "measurementTime"));
+        return new JmhResult(benchmark.substring(0, dot), benchmark.substring(dot + 1), params,
+                (String) json.get("mode"), number(metric.get("score")), number(metric.get("scoreError")),
+                (String) metric.get("scoreUnit"), List.copyOf(iterations), run);
+    }
+
+    private static String str(Map<String, Object> json, String key) {
+        Object v = json.get(key);
+        return v == null ? "?" : String.valueOf(v);
+    }
+
+    private static int integer(Map<String, Object> json, String key) {
+        Object v = json.get(key);
+        return v instanceof Number n ? n.intValue() : -1;
+    }
+
+    /** JMH writes NaN and infinities as strings. */
+    private static double number(Object v) {
+        if (v instanceof Number n) {
+            return n.doubleValue();
+        }
+        if (v instanceof String s) {
+            try {
+                return Double.parseDouble(s);
+            } catch (NumberFormatException e) {
+                return Double.NaN;
+            }
+        }
+        return Double.NaN;
+    }
+}

@@ -1,0 +1,93 @@
+#!/usr/bin/env bash
+# JMH benchmarks of kmod4j (kmod4j-bench). Run by `./build bench`; works on its own too.
+#
+#   ./build bench [JMH args...]        build benchmarks.jar, run JMH, JSON to kmod4j-bench/target/jmh-result.json
+#   ./build bench --report [JMH args]  the same, then rewrite docs/benchmarks.md from the results
+#   ./build bench --report-only        only rewrite docs/benchmarks.md from the last results
+#   ./build bench --no-build ...       reuse kmod4j-bench/target/benchmarks.jar as it is
+#   ./build bench -h | -l              JMH's own help, the list of benchmarks
+#
+# With no JMH arguments every benchmark runs. Settings the caller does not give default to short
+# ones that are still meaningful on 2 cores: -f 1 -wi 3 -w 1s -i 5 -r 1s (about 4 minutes for all).
+# Example: ./build bench CompletionRoundTrip -f 1 -wi 3 -i 5
+set -euo pipefail
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+. "$root/scripts/jdk25.sh"
+kmod4j_select_jdk25
+cd "$root"
+
+bench="$root/kmod4j-bench"
+jar="$bench/target/benchmarks.jar"
+json="$bench/target/jmh-result.json"
+runinfo="$bench/target/jmh-run.properties"
+report="$root/docs/benchmarks.md"
+
+given="$*"
+build=1 run=1 write_report=0
+jmh=()
+for a in "$@"; do
+  case "$a" in
+    --report) write_report=1 ;;
+    --report-only) write_report=1 run=0 ;;
+    --no-build) build=0 ;;
+    *) jmh+=("$a") ;;
+  esac
+done
+
+if [ "$build" = 1 ] || [ ! -f "$jar" ]; then
+  echo "bench: building $jar" >&2
+  MAVEN_OPTS="${MAVEN_OPTS:-} --sun-misc-unsafe-memory-access=allow" \
+    mvn -B -ntp -q -Pbench-jar -pl kmod4j-bench -am -DskipTests package
+fi
+
+make_report() {
+  java -cp "$jar" io.kmod4j.bench.report.BenchReport --json "$json" --run "$runinfo" --out "$report"
+}
+
+if [ "$run" = 0 ]; then
+  make_report
+  exit 0
+fi
+
+# Only the settings the caller left out get a default (JMH rejects an option given twice).
+has() { local o; for o in "${jmh[@]+"${jmh[@]}"}"; do [ "$o" = "$1" ] && return 0; done; return 1; }
+listing=0
+for o in -h -l -lp -lrf -lprof; do has "$o" && listing=1; done
+if [ "$listing" = 0 ]; then
+  for pair in "-f 1" "-wi 3" "-w 1s" "-i 5" "-r 1s"; do
+    set -- $pair
+    has "$1" || jmh+=("$1" "$2")
+  done
+  has -rf || jmh+=(-rf json)
+  has -rff || jmh+=(-rff "$json")
+fi
+
+props_escape() { local v="${1//\\/\\\\}"; printf '%s' "${v//$'\n'/ }"; }
+load() { cut -d' ' -f1-3 /proc/loadavg 2>/dev/null || echo "?"; }
+
+if [ "$listing" = 0 ]; then
+  mkdir -p "$bench/target"
+  {
+    echo "command=$(props_escape "./build bench${given:+ $given}")"
+    echo "jmh.args=$(props_escape "${jmh[*]}")"
+    echo "date=$(date -u +%Y-%m-%dT%H:%MZ)"
+    echo "git.commit=$(git -C "$root" rev-parse --short HEAD 2>/dev/null || echo unknown)"
+    echo "machine.cores=$(nproc)"
+    echo "machine.cpu=$(props_escape "$(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -n 1)")"
+    echo "machine.memory=$(sed -n 's/^MemTotal:[[:space:]]*//p' /proc/meminfo)"
+    echo "load.before=$(load)"
+  } > "$runinfo"
+fi
+
+status=0
+# JMH itself still uses sun.misc.Unsafe; JDK 25 warns about it on every run.
+java --sun-misc-unsafe-memory-access=allow -jar "$jar" "${jmh[@]}" || status=$?
+
+if [ "$listing" = 0 ]; then
+  echo "load.after=$(load)" >> "$runinfo"
+  [ "$status" = 0 ] && echo "bench: results in $json" >&2
+fi
+if [ "$status" = 0 ] && [ "$write_report" = 1 ]; then
+  make_report
+fi
+exit "$status"
