@@ -2,7 +2,9 @@ package io.kmod4j.modpost;
 
 import java.util.ArrayDeque;
 import java.util.Deque;
+import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import javax.lang.model.element.Element;
@@ -63,8 +65,11 @@ final class EntryClassCheck {
         if (!implementsModule(entry)) {
             report.error(at, what + " must implement io.kmod4j.Module");
         }
+        // The implicit constructor of a non-public class is not public either; making the class
+        // public, already reported, fixes both.
         boolean publicNoArg = ElementFilter.constructorsIn(entry.getEnclosedElements()).stream()
-                .anyMatch(c -> c.getParameters().isEmpty() && c.getModifiers().contains(Modifier.PUBLIC));
+                .anyMatch(c -> c.getParameters().isEmpty() && (c.getModifiers().contains(Modifier.PUBLIC)
+                        || elements.getOrigin(c) == Elements.Origin.MANDATED));
         if (!publicNoArg) {
             report.error(at, what + " needs a public no-argument constructor: the runtime creates the module with it");
         }
@@ -127,12 +132,13 @@ final class EntryClassCheck {
     }
 
     private boolean hasErroneousSupertype(TypeMirror t, Set<String> seen) {
-        for (TypeMirror s : types.directSupertypes(t)) {
-            if (s.getKind() == TypeKind.ERROR) {
-                return true;
-            }
-            if (types.asElement(s) instanceof TypeElement te && seen.add(te.getQualifiedName().toString())
-                    && hasErroneousSupertype(s, seen)) {
+        if (!(types.asElement(t) instanceof TypeElement type) || !seen.add(type.getQualifiedName().toString())) {
+            return false;
+        }
+        List<TypeMirror> supertypes = new ArrayList<>(type.getInterfaces());
+        supertypes.add(type.getSuperclass());
+        for (TypeMirror s : supertypes) {
+            if (s.getKind() == TypeKind.ERROR || hasErroneousSupertype(s, seen)) {
                 return true;
             }
         }
