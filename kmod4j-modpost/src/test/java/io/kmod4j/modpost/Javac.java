@@ -20,6 +20,7 @@ import javax.tools.JavaCompiler;
 import javax.tools.JavaFileObject;
 import javax.tools.SimpleJavaFileObject;
 import javax.tools.StandardJavaFileManager;
+import javax.tools.StandardLocation;
 import javax.tools.ToolProvider;
 
 /**
@@ -65,7 +66,9 @@ final class Javac {
     }
 
     private static final JavaCompiler COMPILER = ToolProvider.getSystemJavaCompiler();
-    private static final String API_PATH = apiPath();
+    // One file manager for all compilations: it caches the platform classes, which makes a
+    // compilation several times faster. Compilations take turns on it.
+    private static final StandardJavaFileManager FILES = fileManager();
 
     private Javac() {}
 
@@ -87,11 +90,10 @@ final class Javac {
             List<Processor> processors = new ArrayList<>(others);
             processors.add(new ModpostProcessor());
             boolean ok;
-            try (StandardJavaFileManager files = COMPILER.getStandardFileManager(diagnostics, Locale.ROOT,
-                    StandardCharsets.UTF_8)) {
-                JavaCompiler.CompilationTask task = COMPILER.getTask(null, files, diagnostics,
-                        List.of("-classpath", API_PATH, "-d", out.toString(), "-Xlint:all", "-proc:full"),
-                        null, sources.stream().map(Javac::fileObject).toList());
+            synchronized (FILES) {
+                FILES.setLocationFromPaths(StandardLocation.CLASS_OUTPUT, List.of(out));
+                JavaCompiler.CompilationTask task = COMPILER.getTask(null, FILES, diagnostics,
+                        List.of("-Xlint:all", "-proc:full"), null, sources.stream().map(Javac::fileObject).toList());
                 task.setProcessors(processors);
                 task.setLocale(Locale.ROOT);
                 ok = task.call();
@@ -121,13 +123,15 @@ final class Javac {
         };
     }
 
-    private static String apiPath() {
+    private static StandardJavaFileManager fileManager() {
+        StandardJavaFileManager files = COMPILER.getStandardFileManager(null, Locale.ROOT, StandardCharsets.UTF_8);
         try {
-            return Path.of(io.kmod4j.Module.class.getProtectionDomain().getCodeSource().getLocation().toURI())
-                    .toString();
-        } catch (URISyntaxException e) {
-            throw new IllegalStateException(e);
+            Path api = Path.of(io.kmod4j.Module.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+            files.setLocationFromPaths(StandardLocation.CLASS_PATH, List.of(api));
+        } catch (URISyntaxException | IOException e) {
+            throw new IllegalStateException("cannot put kmod4j-api on the class path", e);
         }
+        return files;
     }
 
     private static void delete(Path dir) {
