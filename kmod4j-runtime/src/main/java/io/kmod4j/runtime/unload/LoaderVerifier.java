@@ -1,0 +1,183 @@
+package io.kmod4j.runtime.unload;
+
+import java.lang.ref.ReferenceQueue;
+import java.lang.ref.WeakReference;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * Proves that a module's class loader is gone: step 5 of the unload protocol.
+ *
+ * <p>The proof is a weak reference that the garbage collector clears: once it is cleared no
+ * strong path leads to the loader, so none of its classes can run again. Getting there needs a
+ * collection, which costs (a full collection on a small heap is milliseconds to a few hundred
+ * of them). Two ways to pay:
+ * <ul>
+ *   <li>{@link #verifyNow}: collect up to {@code maxCollections} times, waiting after each for the
+ *       reference to be cleared; for {@code rmmod} that must answer before it returns.
+ *   <li>{@link #watch}: queue the loader and let the background verifier prove many unloads with
+ *       one collection per batch; the future completes with the verdict.
+ * </ul>
+ *
+ * <p>Thread-safe. The background thread is a daemon, owns no module code and is started on first
+ * use; {@link #close()} stops it and completes pending futures with {@code false}.
+ */
+public final class LoaderVerifier implements AutoCloseable {
+
+    /** Collections tried before a loader is declared not collected. */
+    public static final int DEFAULT_MAX_COLLECTIONS = 4;
+
+    private final ReentrantLock lock = new ReentrantLock();
+    private final Condition work = lock.newCondition();
+    private final List<Pending> pending = new ArrayList<>(); // guarded by lock
+    private final int maxCollections;
+    private final Duration batchWindow;
+    private Thread worker;                                    // guarded by lock
+    private boolean closed;                                   // guarded by lock
+
+    private static final class Pending {
+        final WeakReference<Object> ref;
+        final CompletableFuture<Boolean> verdict = new CompletableFuture<>();
+        int collectionsSeen;
+
+        Pending(Object referent, ReferenceQueue<Object> q) {
+            this.ref = new WeakReference<>(referent, q);
+        }
+    }
+
+    /**
+     * @param maxCollections collections to try before giving up on a loader
+     * @param batchWindow how long the background verifier lets unloads accumulate before one
+     *     collection proves them all
+     */
+    public LoaderVerifier(int maxCollections, Duration batchWindow) {
+        if (maxCollections < 1) {
+            throw new IllegalArgumentException("maxCollections must be at least 1");
+        }
+        this.maxCollections = maxCollections;
+        this.batchWindow = Objects.requireNonNull(batchWindow);
+    }
+
+    /**
+     * Proves now, on the calling thread, that {@code ref}'s referent is collected.
+     *
+     * @return {@code true} once the reference is cleared, {@code false} if it survived
+     *     {@code maxCollections} collections
+     */
+    public boolean verifyNow(WeakReference<?> ref) {
+        for (int i = 0; i < maxCollections; i++) {
+            if (ref.refersTo(null)) {
+                return true;
+            }
+            System.gc();
+            // The collector clears weak references during the collection itself.
+            if (ref.refersTo(null)) {
+                return true;
+            }
+            Thread.onSpinWait();
+        }
+        return ref.refersTo(null);
+    }
+
+    /**
+     * Queues a loader for background proof. The caller must drop its own strong references.
+     *
+     * @return completes with {@code true} when collected, {@code false} when it survived
+     *     {@code maxCollections} collections or the verifier was closed
+     */
+    public CompletableFuture<Boolean> watch(Object loader) {
+        Pending p = new Pending(loader, null);
+        lock.lock();
+        try {
+            if (closed) {
+                p.verdict.complete(false);
+                return p.verdict;
+            }
+            pending.add(p);
+            if (worker == null) {
+                worker = Thread.ofPlatform().daemon(true).name("kmod4j-unload-verifier").unstarted(this::loop);
+                worker.setContextClassLoader(null);
+                worker.start();
+            }
+            work.signalAll();
+        } finally {
+            lock.unlock();
+        }
+        return p.verdict;
+    }
+
+    /** Loaders waiting for their verdict. */
+    public int pendingCount() {
+        lock.lock();
+        try {
+            return pending.size();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private void loop() {
+        while (true) {
+            List<Pending> batch;
+            lock.lock();
+            try {
+                while (pending.isEmpty() && !closed) {
+                    work.awaitUninterruptibly();
+                }
+                if (closed) {
+                    return;
+                }
+                // Let more unloads join this batch: one collection then proves them all.
+                long nanos = batchWindow.toNanos();
+                while (nanos > 0 && !closed) {
+                    try {
+                        nanos = work.awaitNanos(nanos);
+                    } catch (InterruptedException e) {
+                        return;
+                    }
+                }
+                batch = new ArrayList<>(pending);
+            } finally {
+                lock.unlock();
+            }
+            System.gc();
+            List<Pending> settled = new ArrayList<>();
+            for (Pending p : batch) {
+                p.collectionsSeen++;
+                if (p.ref.refersTo(null)) {
+                    settled.add(p);
+                    p.verdict.complete(true);
+                } else if (p.collectionsSeen >= maxCollections) {
+                    settled.add(p);
+                    p.verdict.complete(false);
+                }
+            }
+            lock.lock();
+            try {
+                pending.removeAll(settled);
+            } finally {
+                lock.unlock();
+            }
+        }
+    }
+
+    @Override
+    public void close() {
+        List<Pending> left;
+        lock.lock();
+        try {
+            closed = true;
+            left = new ArrayList<>(pending);
+            pending.clear();
+            work.signalAll();
+        } finally {
+            lock.unlock();
+        }
+        left.forEach(p -> p.verdict.complete(p.ref.refersTo(null)));
+    }
+}

@@ -1,0 +1,17 @@
+package kmodtest.crashinit;
+
+import io.kmod4j.Module;
+import io.kmod4j.ModuleContext;
+
+/** init throws an unchecked exception: an oops. */
+public final class CrashInit implements Module {
+    @Override
+    public void init(ModuleContext ctx) {
+        Object o = null;
+        o.hashCode();
+    }
+
+    @Override
+    public void exit() {
+    }
+}

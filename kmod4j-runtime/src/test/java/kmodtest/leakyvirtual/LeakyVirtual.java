@@ -1,0 +1,24 @@
+package kmodtest.leakyvirtual;
+
+import io.kmod4j.Module;
+import io.kmod4j.ModuleContext;
+import java.util.concurrent.CountDownLatch;
+
+/** Starts a virtual thread behind the runtime's back and never stops it. */
+public final class LeakyVirtual implements Module {
+    @Override
+    public void init(ModuleContext ctx) {
+        CountDownLatch gate = (CountDownLatch) System.getProperties().get("kmodtest.leak.gate");
+        Thread.ofVirtual().name("leaky-virtual").start(() -> {
+            try {
+                gate.await();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        });
+    }
+
+    @Override
+    public void exit() {
+    }
+}
