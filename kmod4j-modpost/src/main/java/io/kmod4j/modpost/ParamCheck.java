@@ -101,8 +101,8 @@ final class ParamCheck {
         String elementText = text;
         if (text.startsWith(ParamType.ARRAY_OF)) {
             if (!ft.array()) {
-                report.error(written.site(), "type " + Checks.quote(text) + " needs an array field; "
-                        + fieldName + " is a " + ft.carrier().javaName());
+                report.error(written.site(), "type " + Checks.quote(text) + " needs an array field, not the "
+                        + ft.carrier().javaName() + " field " + fieldName);
                 return Optional.empty();
             }
             elementText = text.substring(ParamType.ARRAY_OF.length());
@@ -120,8 +120,8 @@ final class ParamCheck {
             type = named.get();
             if (type.carrier() != ft.carrier()) {
                 report.error(written.site(), "type " + Checks.quote(text) + " does not fit the "
-                        + ft.carrier().javaName() + (ft.array() ? "[]" : "") + " field " + fieldName + ": a "
-                        + ft.carrier().javaName() + " holds " + ParamType.namesFor(ft.carrier()));
+                        + ft.carrier().javaName() + (ft.array() ? "[]" : "") + " field " + fieldName
+                        + ", which takes " + ParamType.namesFor(ft.carrier()));
                 return Optional.empty();
             }
         }

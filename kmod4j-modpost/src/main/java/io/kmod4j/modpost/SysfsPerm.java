@@ -38,9 +38,12 @@ final class SysfsPerm {
         return Optional.empty();
     }
 
-    /** {@code 0444}, as {@code parmperm} and Linux write it; negative values in decimal. */
+    /**
+     * Octal with a leading {@code 0} and at least three digits, as {@code parmperm} and Linux
+     * sources write it: {@code 0444}, {@code 0000}, {@code 01000}; negative values in decimal.
+     */
     static String octal(int perm) {
-        return perm < 0 ? Integer.toString(perm) : String.format("%04o", perm);
+        return perm < 0 ? Integer.toString(perm) : "0" + String.format("%03o", perm);
     }
 
     private static int bit(int perm, int shift, int mask) {
