@@ -1,0 +1,58 @@
+package io.kmod4j.workqueue;
+
+import io.kmod4j.internal.OwnedResource;
+import java.time.Duration;
+import java.util.Optional;
+
+/**
+ * One busy spell of a work item or timer as its owner sees it: adopted when the item leaves idle,
+ * released when it is idle again.
+ *
+ * <p>A fresh object per spell, not the item itself, so that an {@code adopt} for the next spell
+ * and a {@code release} for the last one, made by different threads without a common lock,
+ * commute at the owner: the owner never loses a registration to a late release of an earlier one.
+ * Every call is forwarded to the item.
+ */
+final class Registration implements OwnedResource {
+
+    private final OwnedResource item;
+
+    Registration(OwnedResource item) {
+        this.item = item;
+    }
+
+    @Override
+    public String kind() {
+        return item.kind();
+    }
+
+    @Override
+    public String name() {
+        return item.name();
+    }
+
+    @Override
+    public void requestStop() {
+        item.requestStop();
+    }
+
+    @Override
+    public boolean awaitQuiescent(Duration timeout) throws InterruptedException {
+        return item.awaitQuiescent(timeout);
+    }
+
+    @Override
+    public Optional<Thread> thread() {
+        return item.thread();
+    }
+
+    @Override
+    public String describe() {
+        return item.describe();
+    }
+
+    @Override
+    public String toString() {
+        return item.describe();
+    }
+}

@@ -1,0 +1,540 @@
+package io.kmod4j.workqueue;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.kmod4j.Taint;
+import io.kmod4j.internal.OwnedResource;
+import io.kmod4j.internal.Owner;
+import io.kmod4j.internal.Ownership;
+import io.kmod4j.kthread.KThread;
+import io.kmod4j.log.Level;
+import io.kmod4j.sync.Completion;
+import io.kmod4j.testing.Async;
+import io.kmod4j.testing.Await;
+import io.kmod4j.testing.ExecutorOwner;
+import io.kmod4j.testing.ManualExecutor;
+import io.kmod4j.testing.TestOwner;
+import java.net.URL;
+import java.net.URLClassLoader;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Nested;
+import org.junit.jupiter.api.Test;
+
+class WorkTest {
+
+    private final TestOwner owner = new TestOwner("testmod");
+    private final Completion gate = new Completion();
+    private final List<Workqueue> created = new ArrayList<>();
+
+    @AfterEach
+    void openGateAndDestroyQueues() {
+        gate.completeAll(); // a failed test must not leave kworkers blocked
+        created.forEach(Workqueue::destroy);
+    }
+
+    private Work work(String name, WorkFn fn) throws Exception {
+        return owner.call(() -> new Work(name, fn));
+    }
+
+    private Workqueue ordered(String name) throws Exception {
+        Workqueue wq = owner.call(() -> Workqueue.createOrdered(name));
+        created.add(wq);
+        return wq;
+    }
+
+    /** A work that occupies an ordered queue until {@link #gate} opens. */
+    private Completion block(Workqueue wq) throws Exception {
+        Completion started = new Completion();
+        Work blocker = work("blocker", () -> {
+            started.complete();
+            gate.awaitUninterruptibly();
+        });
+        assertThat(blocker.queueOn(wq)).isTrue();
+        return started;
+    }
+
+    @Nested
+    class Queueing {
+        @Test
+        void queueingAPendingWorkCoalesces() throws Exception {
+            Workqueue wq = ordered("coalesce");
+            block(wq);
+            AtomicInteger runs = new AtomicInteger();
+            Work w = work("w", runs::incrementAndGet);
+
+            assertThat(w.queueOn(wq)).as("first queueing").isTrue();
+            assertThat(w.isPending()).isTrue();
+            assertThat(w.queueOn(wq)).as("already pending").isFalse();
+            assertThat(w.schedule()).as("pending anywhere counts").isFalse();
+
+            gate.completeAll();
+            wq.flush();
+            assertThat(runs).hasValue(1);
+            assertThat(w.isPending()).isFalse();
+            assertThat(w.isBusy()).isFalse();
+        }
+
+        @Test
+        void aWorkQueuedWhileRunningRunsAgainAfterwardsNotAlongside() throws Exception {
+            List<String> events = Collections.synchronizedList(new ArrayList<>());
+            AtomicInteger runs = new AtomicInteger();
+            Completion firstStarted = new Completion();
+            Work w = work("again", () -> {
+                int n = runs.incrementAndGet();
+                events.add("start" + n);
+                if (n == 1) {
+                    firstStarted.complete();
+                    gate.awaitUninterruptibly();
+                }
+                events.add("end" + n);
+            });
+
+            assertThat(w.schedule()).isTrue();
+            firstStarted.awaitUninterruptibly();
+            assertThat(w.isPending()).as("pending is cleared before the function runs").isFalse();
+            assertThat(w.isBusy()).isTrue();
+            assertThat(w.schedule()).as("may be queued while it runs").isTrue();
+            assertThat(w.isPending()).isTrue();
+            assertThat(w.schedule()).isFalse();
+
+            gate.completeAll();
+            w.flush(); // false if both executions ended before it looked: either way they are done
+            assertThat(events).containsExactly("start1", "end1", "start2", "end2");
+        }
+
+        @Test
+        void neverRunsConcurrentlyWithItselfAndEachSuccessfulQueueingRunsOnce() throws Exception {
+            Workqueue other = owner.call(() -> Workqueue.create("other", 8));
+            created.add(other);
+            AtomicInteger inside = new AtomicInteger();
+            AtomicInteger maxInside = new AtomicInteger();
+            AtomicInteger runs = new AtomicInteger();
+            Work w = work("busy", () -> {
+                maxInside.accumulateAndGet(inside.incrementAndGet(), Math::max);
+                Thread.onSpinWait();
+                runs.incrementAndGet();
+                inside.decrementAndGet();
+            });
+            AtomicInteger queued = new AtomicInteger();
+            List<Async<Void>> producers = new ArrayList<>();
+            for (int p = 0; p < 4; p++) {
+                boolean useOther = p % 2 == 1; // two workqueues: non-reentrancy holds across queues
+                producers.add(Async.start("producer-" + p, () -> {
+                    for (int i = 0; i < 3_000; i++) {
+                        if (useOther ? w.queueOn(other) : w.schedule()) {
+                            queued.incrementAndGet();
+                        }
+                    }
+                    return null;
+                }));
+            }
+            for (Async<Void> p : producers) {
+                p.get();
+            }
+            w.flush();
+
+            assertThat(maxInside).as("executions at once").hasValue(1);
+            assertThat(runs.get()).as("one execution per successful queueing").isEqualTo(queued.get());
+            assertThat(queued.get()).isGreaterThan(1);
+            assertThat(owner.resourceCount()).as("only the queue is left").isEqualTo(1);
+        }
+
+        @Test
+        void aWorkOnAFailedKworkerIsDroppedWithAWarning() throws Exception {
+            ExecutorOwner refusing = new ExecutorOwner(owner, r -> {
+                throw new RejectedExecutionException("no kworkers left");
+            });
+            AtomicInteger runs = new AtomicInteger();
+            Work w = refusing.call(() -> new Work("refused", runs::incrementAndGet));
+
+            assertThat(w.schedule()).isTrue();
+            assertThat(w.isBusy()).isFalse();
+            assertThat(runs).hasValue(0);
+            assertThat(owner.resourceCount()).isZero();
+            assertThat(owner.dmesg()).contains("work 'refused' dropped: no kworker available");
+        }
+    }
+
+    @Nested
+    class FlushAndCancel {
+        @Test
+        void flushOnAnIdleWorkReturnsFalseAtOnce() throws Exception {
+            Work w = work("idle", () -> { });
+            assertThat(w.flush()).isFalse();
+        }
+
+        @Test
+        void flushWaitsForTheRunningExecution() throws Exception {
+            Completion started = new Completion();
+            AtomicBoolean finished = new AtomicBoolean();
+            Work w = work("slow", () -> {
+                started.complete();
+                gate.awaitUninterruptibly();
+                finished.set(true);
+            });
+            w.schedule();
+            started.awaitUninterruptibly();
+
+            Async<Boolean> flush = Async.start("flusher", w::flush);
+            Await.blocked(flush.thread());
+            assertThat(flush.isDone()).isFalse();
+            gate.completeAll();
+            assertThat(flush.get()).isTrue();
+            assertThat(finished).as("the execution happened-before flush returned").isTrue();
+            assertThat(w.flush()).isFalse();
+        }
+
+        @Test
+        void flushWaitsForAPendingInstanceToRun() throws Exception {
+            Workqueue wq = ordered("flush-pending");
+            block(wq);
+            AtomicInteger runs = new AtomicInteger();
+            Work w = work("queued", runs::incrementAndGet);
+            w.queueOn(wq);
+
+            Async<Boolean> flush = Async.start("flusher", w::flush);
+            Await.blocked(flush.thread());
+            gate.completeAll();
+            assertThat(flush.get()).isTrue();
+            assertThat(runs).hasValue(1);
+        }
+
+        @Test
+        void cancelTakesBackAPendingInstanceOnly() throws Exception {
+            Workqueue wq = ordered("cancel");
+            block(wq);
+            AtomicInteger runs = new AtomicInteger();
+            Work w = work("victim", runs::incrementAndGet);
+            w.queueOn(wq);
+
+            assertThat(w.cancel()).as("was pending").isTrue();
+            assertThat(w.isPending()).isFalse();
+            assertThat(w.cancel()).as("not pending any more").isFalse();
+            gate.completeAll();
+            wq.flush();
+            assertThat(runs).as("a cancelled instance never runs").hasValue(0);
+            assertThat(w.queueOn(wq)).as("usable again").isTrue();
+            wq.flush();
+            assertThat(runs).hasValue(1);
+        }
+
+        @Test
+        void cancelDoesNotWaitForARunningExecution() throws Exception {
+            Completion started = new Completion();
+            Work w = work("running", () -> {
+                started.complete();
+                gate.awaitUninterruptibly();
+            });
+            w.schedule();
+            started.awaitUninterruptibly();
+            assertThat(w.cancel()).isFalse(); // returns although the function is blocked
+            assertThat(w.isBusy()).isTrue();
+        }
+
+        @Test
+        void anInstanceAlreadyHandedToAKworkerIsStillCancelled() throws Exception {
+            ManualExecutor kworkers = new ManualExecutor();
+            ExecutorOwner manual = new ExecutorOwner(owner, kworkers);
+            AtomicInteger runs = new AtomicInteger();
+            Work w = manual.call(() -> new Work("handed", runs::incrementAndGet));
+
+            assertThat(w.schedule()).isTrue();
+            assertThat(kworkers.pending()).as("handed to a kworker, not started").isEqualTo(1);
+            assertThat(w.cancel()).isTrue();
+            kworkers.runAll();
+            assertThat(runs).hasValue(0);
+            assertThat(owner.resourceCount()).isZero();
+
+            assertThat(w.schedule()).isTrue();
+            kworkers.runAll();
+            assertThat(runs).hasValue(1);
+        }
+
+        @Test
+        void cancelSyncWaitsForTheRunningExecutionAndDropsThePendingOne() throws Exception {
+            Completion started = new Completion();
+            AtomicInteger runs = new AtomicInteger();
+            Work w = work("sync", () -> {
+                runs.incrementAndGet();
+                started.complete();
+                gate.awaitUninterruptibly();
+            });
+            w.schedule();
+            started.awaitUninterruptibly();
+            w.schedule(); // pending behind the running execution
+
+            Async<Boolean> cancel = Async.start("canceller", w::cancelSync);
+            Await.blocked(cancel.thread());
+            assertThat(w.isPending()).as("taken back before waiting").isFalse();
+            gate.completeAll();
+            assertThat(cancel.get()).as("was pending").isTrue();
+            assertThat(w.isBusy()).isFalse();
+            assertThat(runs).as("the pending instance never ran").hasValue(1);
+            assertThat(w.cancelSync()).as("idle").isFalse();
+        }
+
+        @Test
+        void cancelSyncStopsAWorkThatQueuesItself() throws Exception {
+            AtomicReference<Work> self = new AtomicReference<>();
+            AtomicInteger runs = new AtomicInteger();
+            Work w = work("loop", () -> {
+                runs.incrementAndGet();
+                self.get().schedule();
+            });
+            self.set(w);
+            w.schedule();
+            Await.until("the work ran a few times", () -> runs.get() >= 3);
+
+            w.cancelSync();
+            assertThat(w.isBusy()).as("neither pending nor running").isFalse();
+            assertThat(owner.resourceCount()).isZero();
+        }
+
+        @Test
+        void queueingFailsWhileACancelSyncWaits() throws Exception {
+            AtomicReference<Work> self = new AtomicReference<>();
+            Completion started = new Completion();
+            AtomicReference<Boolean> requeued = new AtomicReference<>();
+            Work w = work("requeuer", () -> {
+                started.complete();
+                gate.awaitUninterruptibly();
+                requeued.set(self.get().schedule());
+            });
+            self.set(w);
+            w.schedule();
+            started.awaitUninterruptibly();
+
+            Async<Boolean> cancel = Async.start("canceller", w::cancelSync);
+            Await.blocked(cancel.thread());
+            gate.completeAll();
+            assertThat(cancel.get()).isFalse();
+            assertThat(requeued.get()).as("queueing from the function while cancelSync waits").isFalse();
+            assertThat(w.isBusy()).isFalse();
+            assertThat(w.schedule()).as("usable again afterwards").isTrue();
+            w.flush();
+        }
+
+        @Test
+        void waitingOnItselfFromItsOwnFunctionFailsFast() throws Exception {
+            AtomicReference<Work> self = new AtomicReference<>();
+            List<Throwable> thrown = Collections.synchronizedList(new ArrayList<>());
+            Work w = work("selfish", () -> {
+                for (Runnable r : List.<Runnable>of(() -> self.get().cancelSync(), () -> self.get().flush(),
+                        () -> self.get().disableSync())) {
+                    try {
+                        r.run();
+                    } catch (IllegalStateException e) {
+                        thrown.add(e);
+                    }
+                }
+            });
+            self.set(w);
+            w.schedule();
+            w.flush();
+            assertThat(thrown).hasSize(3).allSatisfy(e -> assertThat(e)
+                    .hasMessageContaining("work 'selfish'").hasMessageContaining("from its own function"));
+            assertThat(w.cancel()).as("plain cancel from anywhere is fine").isFalse();
+        }
+
+        @Test
+        void disableNestsAndRefusesQueueing() throws Exception {
+            Workqueue wq = ordered("disable");
+            block(wq);
+            AtomicInteger runs = new AtomicInteger();
+            Work w = work("off", runs::incrementAndGet);
+            w.queueOn(wq);
+
+            assertThat(w.disable()).as("was pending").isTrue();
+            assertThat(w.disable()).isFalse();
+            assertThat(w.queueOn(wq)).isFalse();
+            assertThat(w.enable()).as("still disabled once").isFalse();
+            assertThat(w.schedule()).isFalse();
+            assertThat(w.enable()).isTrue();
+            assertThatThrownBy(w::enable).isInstanceOf(IllegalStateException.class).hasMessageContaining("not disabled");
+            assertThat(w.queueOn(wq)).isTrue();
+            gate.completeAll();
+            wq.flush();
+            assertThat(runs).hasValue(1);
+        }
+    }
+
+    @Nested
+    class Oops {
+        @Test
+        void anExceptionIsAnOopsAndTheWorkStaysUsable() throws Exception {
+            AtomicInteger runs = new AtomicInteger();
+            Work w = work("oopsy", () -> {
+                if (runs.incrementAndGet() == 1) {
+                    throw new IllegalStateException("boom");
+                }
+            });
+            w.schedule();
+            w.flush();
+
+            assertThat(owner.taints()).contains(Taint.DIE);
+            assertThat(owner.log.records()).anySatisfy(r -> {
+                assertThat(r.level()).isEqualTo(Level.ALERT);
+                assertThat(r.message()).isEqualTo("Oops: unhandled java.lang.IllegalStateException in work 'oopsy'");
+            });
+            assertThat(owner.dmesg())
+                    .contains("testmod: Comm: kworker-test Owner: testmod Tainted: D\n")
+                    .contains("testmod: Workqueue: events oopsy\n")
+                    .contains("testmod: Call Trace:\n")
+                    .contains("java.lang.IllegalStateException: boom");
+            assertThat(w.schedule()).isTrue();
+            w.flush();
+            assertThat(runs).hasValue(2);
+            assertThat(owner.resourceCount()).isZero();
+        }
+    }
+
+    @Nested
+    class Ownership_ {
+        @Test
+        void theOwnerHoldsTheWorkWhilePendingOrRunningOnly() throws Exception {
+            Completion started = new Completion();
+            Work w = work("owned", () -> {
+                started.complete();
+                gate.awaitUninterruptibly();
+            });
+            assertThat(owner.resourceCount()).isZero();
+
+            w.schedule();
+            started.awaitUninterruptibly();
+            assertThat(owner.resources()).singleElement().satisfies(r -> {
+                assertThat(r.kind()).isEqualTo("work");
+                assertThat(r.name()).isEqualTo("owned");
+                assertThat(r.thread()).isPresent();
+                assertThat(r.describe()).contains("work 'owned' of testmod").contains("running on");
+            });
+
+            gate.completeAll();
+            w.flush();
+            assertThat(owner.resourceCount()).as("released by the time flush returns").isZero();
+            assertThat(w.toString()).contains("idle");
+        }
+
+        @Test
+        void anOwnerThatRefusesMakesQueueingFailWithAWarning() throws Exception {
+            TestOwner full = new TestOwner("full", 0, null);
+            Work w = full.call(() -> new Work("unwanted", () -> { }));
+
+            assertThat(w.schedule()).isFalse();
+            assertThat(w.isPending()).isFalse();
+            assertThat(full.log.records()).anySatisfy(r -> {
+                assertThat(r.level()).isEqualTo(Level.WARNING);
+                assertThat(r.message()).contains("work 'unwanted' not queued").contains("EAGAIN");
+            });
+        }
+
+        @Test
+        void requestStopCancelsThePendingInstanceAndRefusesMore() throws Exception {
+            TestOwner other = new TestOwner("other");
+            Workqueue wq = other.call(() -> Workqueue.createOrdered("theirs"));
+            created.add(wq);
+            other.call(() -> {
+                Work blocker = new Work("their-blocker", gate::awaitUninterruptibly);
+                return blocker.queueOn(wq);
+            });
+            AtomicInteger runs = new AtomicInteger();
+            Work w = work("doomed", runs::incrementAndGet);
+            w.queueOn(wq);
+            OwnedResource r = owner.resources().getFirst();
+
+            r.requestStop();
+            assertThat(w.isPending()).isFalse();
+            assertThat(owner.resourceCount()).isZero();
+            assertThat(r.awaitQuiescent(Duration.ZERO)).isTrue();
+            assertThat(w.schedule()).isFalse();
+            assertThat(w.queueOn(wq)).isFalse();
+            gate.completeAll();
+            wq.flush();
+            assertThat(runs).hasValue(0);
+            assertThat(w.toString()).contains("owner going away");
+        }
+
+        @Test
+        void awaitQuiescentWaitsForTheRunningFunction() throws Exception {
+            Completion started = new Completion();
+            AtomicReference<Thread> kworker = new AtomicReference<>();
+            Work w = work("lingering", () -> {
+                kworker.set(Thread.currentThread());
+                started.complete();
+                gate.awaitUninterruptibly();
+            });
+            w.schedule();
+            started.awaitUninterruptibly();
+            OwnedResource r = owner.resources().getFirst();
+
+            r.requestStop();
+            assertThat(r.thread()).contains(kworker.get());
+            assertThat(r.awaitQuiescent(Duration.ofMillis(20))).as("still running").isFalse();
+            gate.completeAll();
+            assertThat(r.awaitQuiescent(Await.PATIENCE)).isTrue();
+            assertThat(owner.resourceCount()).isZero();
+            assertThat(r.thread()).isEmpty();
+            assertThat(w.schedule()).isFalse();
+        }
+
+        @Test
+        void theFunctionRunsAsItsOwnerAndWhatItCreatesIsTheOwners() throws Exception {
+            AtomicReference<Owner> seen = new AtomicReference<>();
+            AtomicReference<String> childOwner = new AtomicReference<>();
+            Work w = work("parent", () -> {
+                seen.set(Ownership.current());
+                KThread child = KThread.run("child", () -> 0);
+                child.stop();
+                childOwner.set(child.owner());
+            });
+            w.schedule(); // from host code: the work's owner still applies
+            w.flush();
+            assertThat(seen.get()).isSameAs(owner);
+            assertThat(childOwner.get()).isEqualTo("testmod");
+        }
+
+        @Test
+        void theContextClassLoaderIsTheOwnersDuringTheCallAndRestoredAfter() throws Exception {
+            ClassLoader moduleLoader = new URLClassLoader(new URL[0], null);
+            ClassLoader kworkerLoader = new URLClassLoader(new URL[0], null);
+            ExecutorService kworker = Executors.newSingleThreadExecutor(r -> {
+                Thread t = new Thread(r, "kworker/0");
+                t.setDaemon(true);
+                t.setContextClassLoader(kworkerLoader);
+                return t;
+            });
+            try {
+                ExecutorOwner mod = new ExecutorOwner(new TestOwner("mod", 10, moduleLoader), kworker);
+                AtomicReference<ClassLoader> during = new AtomicReference<>();
+                Work w = mod.call(() -> new Work("ccl", () -> during.set(Thread.currentThread().getContextClassLoader())));
+                w.schedule();
+                w.flush();
+                assertThat(during.get()).isSameAs(moduleLoader);
+                assertThat(kworker.submit(() -> Thread.currentThread().getContextClassLoader()).get())
+                        .as("restored after the call").isSameAs(kworkerLoader);
+            } finally {
+                kworker.shutdownNow();
+            }
+        }
+    }
+
+    @Test
+    void namesAreCheckedAndDefaulted() throws Exception {
+        assertThatThrownBy(() -> new Work(" ", () -> { })).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> new Work(null)).isInstanceOf(NullPointerException.class);
+        Work w = work("named", () -> { });
+        assertThat(w.name()).isEqualTo("named");
+        assertThat(w.owner()).isEqualTo("testmod");
+        assertThat(new Work(() -> { }).name()).startsWith(WorkTest.class.getName());
+    }
+}
