@@ -4,6 +4,9 @@ import com.fasterxml.jackson.jr.ob.JSON;
 import com.sun.management.HotSpotDiagnosticMXBean;
 import io.kmod4j.runtime.UnloadReport.ThreadLeak;
 import java.io.IOException;
+import java.lang.invoke.MethodHandle;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.MethodType;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -12,7 +15,9 @@ import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
+import java.util.stream.Stream;
 
 /**
  * Finds live threads that run code of one load of a module, or hold its class loader, although
@@ -21,7 +26,8 @@ import java.util.Set;
  * <p>Platform threads are found with {@link Thread#getAllStackTraces()}; a thread counts if a
  * frame's class loader is the module's (matched by the loader's unique name), if its context
  * class loader is the module's, or if its own class was defined by the module. Virtual threads
- * are not in that map: they are found in the JDK's JSON thread dump
+ * are not in that map: they are read from the JDK's registry of thread containers when it is
+ * exported to us, and otherwise from the JSON thread dump
  * ({@link HotSpotDiagnosticMXBean#dumpThreads}), whose frames carry the loader's name too.
  */
 public final class ThreadScanner {
@@ -47,23 +53,94 @@ public final class ThreadScanner {
             if (t == Thread.currentThread() || ignore.contains(t) || !t.isAlive()) {
                 continue;
             }
-            List<String> reasons = new ArrayList<>();
-            if (Arrays.stream(e.getValue()).anyMatch(f -> loaderName.equals(f.getClassLoaderName()))) {
-                reasons.add("runs module code");
-            }
-            if (t.getContextClassLoader() == loader) {
-                reasons.add("its context class loader is the module's");
-            }
-            if (t.getClass().getClassLoader() == loader) {
-                reasons.add("its class " + t.getClass().getName() + " is the module's");
-            }
-            if (!reasons.isEmpty()) {
-                leaks.add(new ThreadLeak(t.getName(), false, t.getState().name(), String.join("; ", reasons),
-                        Arrays.stream(e.getValue()).limit(MAX_FRAMES).map(StackTraceElement::toString).toList()));
-            }
+            check(t, e.getValue(), loader, loaderName).ifPresent(leaks::add);
         }
-        leaks.addAll(virtualThreads(loaderName, platformIds, ignore));
+        Optional<List<Thread>> all = allThreads();
+        if (all.isPresent()) {
+            for (Thread t : all.get()) {
+                if (t.isVirtual() && !ignore.contains(t) && t.isAlive()) {
+                    check(t, t.getStackTrace(), loader, loaderName).ifPresent(leaks::add);
+                }
+            }
+        } else {
+            leaks.addAll(virtualThreads(loaderName, platformIds, ignore));
+        }
         return leaks;
+    }
+
+    private static Optional<ThreadLeak> check(Thread t, StackTraceElement[] stack, ClassLoader loader, String loaderName) {
+        List<String> reasons = new ArrayList<>();
+        if (Arrays.stream(stack).anyMatch(f -> loaderName.equals(f.getClassLoaderName()))) {
+            reasons.add("runs module code");
+        }
+        if (t.getContextClassLoader() == loader) {
+            reasons.add("its context class loader is the module's");
+        }
+        if (t.getClass().getClassLoader() == loader) {
+            reasons.add("its class " + t.getClass().getName() + " is the module's");
+        }
+        if (reasons.isEmpty()) {
+            return Optional.empty();
+        }
+        return Optional.of(new ThreadLeak(t.getName().isEmpty() ? "virtual thread #" + t.threadId() : t.getName(),
+                t.isVirtual(), t.getState().name(), String.join("; ", reasons),
+                Arrays.stream(stack).limit(MAX_FRAMES).map(StackTraceElement::toString).toList()));
+    }
+
+    // The JDK's registry of thread containers lists virtual threads too. It is internal: reading it
+    // needs --add-exports java.base/jdk.internal.vm=ALL-UNNAMED (the launcher passes it); without
+    // that the JSON thread dump, a supported API but slower, stands in.
+    private static final MethodHandle ROOT;
+    private static final MethodHandle CHILDREN;
+    private static final MethodHandle THREADS;
+
+    static {
+        MethodHandle root = null;
+        MethodHandle children = null;
+        MethodHandle threads = null;
+        try {
+            Class<?> containers = Class.forName("jdk.internal.vm.ThreadContainers");
+            Class<?> container = Class.forName("jdk.internal.vm.ThreadContainer");
+            MethodHandles.Lookup lookup = MethodHandles.lookup();
+            root = lookup.findStatic(containers, "root", MethodType.methodType(container));
+            children = lookup.findVirtual(container, "children", MethodType.methodType(Stream.class));
+            threads = lookup.findVirtual(container, "threads", MethodType.methodType(Stream.class));
+        } catch (ReflectiveOperationException | RuntimeException unavailable) {
+            root = null;
+        }
+        ROOT = root;
+        CHILDREN = children;
+        THREADS = threads;
+    }
+
+    /** Every thread the JDK tracks, virtual ones included; empty if the registry is not readable. */
+    static Optional<List<Thread>> allThreads() {
+        if (ROOT == null) {
+            return Optional.empty();
+        }
+        try {
+            List<Thread> out = new ArrayList<>();
+            collect(ROOT.invoke(), out, 0);
+            return Optional.of(out);
+        } catch (Throwable e) {
+            return Optional.empty();
+        }
+    }
+
+    private static void collect(Object container, List<Thread> out, int depth) throws Throwable {
+        try (Stream<?> ts = (Stream<?>) THREADS.invoke(container)) {
+            ts.forEach(t -> out.add((Thread) t));
+        }
+        if (depth > 64) {
+            return;
+        }
+        List<?> kids;
+        try (Stream<?> cs = (Stream<?>) CHILDREN.invoke(container)) {
+            kids = cs.toList();
+        }
+        for (Object kid : kids) {
+            collect(kid, out, depth + 1);
+        }
     }
 
     /** Virtual threads with a frame of the module, from the JSON thread dump. */

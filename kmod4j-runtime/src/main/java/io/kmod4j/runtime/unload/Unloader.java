@@ -279,14 +279,35 @@ public final class Unloader {
 
     /** Runs the module's exit() on a thread of its own, as the module. */
     private static void startExit(LoadedModule m) {
-        Module instance = m.instance();
-        if (instance == null) {
+        if (m.instance() == null) {
             return;
         }
-        Thread t = Thread.ofPlatform().name("rmmod " + m.name()).daemon(true).unstarted(() -> {
+        Thread t = Thread.ofPlatform().name("rmmod " + m.name()).daemon(true).unstarted(new ExitTask(m));
+        t.setContextClassLoader(null);
+        m.setExitThread(t);
+        t.start();
+    }
+
+    /**
+     * The exit thread's body. It forgets the module as soon as exit() returns: a terminated
+     * thread's object (and its task) can outlive join() for a moment inside the JVM, and must not
+     * keep the module's classes reachable while the collector is asked for them.
+     */
+    private static final class ExitTask implements Runnable {
+        private LoadedModule module;
+
+        ExitTask(LoadedModule module) {
+            this.module = module;
+        }
+
+        @Override
+        public void run() {
+            LoadedModule m = module;
+            module = null;
             Thread self = Thread.currentThread();
             self.setContextClassLoader(m.loader());
             try {
+                Module instance = m.instance();
                 ScopedValue.where(Ownership.CURRENT, m).run(instance::exit);
             } catch (Throwable e) {
                 StringWriter trace = new StringWriter();
@@ -297,10 +318,7 @@ public final class Unloader {
             } finally {
                 self.setContextClassLoader(null);
             }
-        });
-        t.setContextClassLoader(null);
-        m.setExitThread(t);
-        t.start();
+        }
     }
 
     private static boolean join(Thread t, long deadline) {
