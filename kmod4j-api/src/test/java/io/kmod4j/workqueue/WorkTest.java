@@ -122,16 +122,20 @@ class WorkTest {
             AtomicInteger runs = new AtomicInteger();
             Work w = work("busy", () -> {
                 maxInside.accumulateAndGet(inside.incrementAndGet(), Math::max);
-                Thread.onSpinWait();
+                long until = System.nanoTime() + 20_000;
+                while (System.nanoTime() < until) {
+                    Thread.yield(); // long enough, and lets a second kworker try to start it meanwhile
+                }
                 runs.incrementAndGet();
                 inside.decrementAndGet();
             });
             AtomicInteger queued = new AtomicInteger();
+            long end = System.nanoTime() + Duration.ofMillis(300).toNanos(); // a load, not a synchronisation
             List<Async<Void>> producers = new ArrayList<>();
             for (int p = 0; p < 4; p++) {
                 boolean useOther = p % 2 == 1; // two workqueues: non-reentrancy holds across queues
                 producers.add(Async.start("producer-" + p, () -> {
-                    for (int i = 0; i < 3_000; i++) {
+                    while (System.nanoTime() < end) {
                         if (useOther ? w.queueOn(other) : w.schedule()) {
                             queued.incrementAndGet();
                         }
@@ -146,8 +150,42 @@ class WorkTest {
 
             assertThat(maxInside).as("executions at once").hasValue(1);
             assertThat(runs.get()).as("one execution per successful queueing").isEqualTo(queued.get());
-            assertThat(queued.get()).isGreaterThan(1);
+            assertThat(queued.get()).isGreaterThan(10);
             assertThat(owner.resourceCount()).as("only the queue is left").isEqualTo(1);
+        }
+
+        @Test
+        void aSecondKworkerHandsTheWorkToTheOneRunningIt() throws Exception {
+            ManualExecutor kworkers = new ManualExecutor();
+            ExecutorOwner manual = new ExecutorOwner(owner, kworkers);
+            AtomicInteger inside = new AtomicInteger();
+            AtomicInteger maxInside = new AtomicInteger();
+            List<String> ranOn = Collections.synchronizedList(new ArrayList<>());
+            Completion firstStarted = new Completion();
+            Work w = manual.call(() -> new Work("handed-over", () -> {
+                maxInside.accumulateAndGet(inside.incrementAndGet(), Math::max);
+                ranOn.add(Thread.currentThread().getName());
+                if (ranOn.size() == 1) {
+                    firstStarted.complete();
+                    gate.awaitUninterruptibly();
+                }
+                inside.decrementAndGet();
+            }));
+            w.schedule();
+            Async<Integer> first = Async.start("kworker-a", kworkers::runAll);
+            firstStarted.awaitUninterruptibly();
+
+            assertThat(w.schedule()).isTrue();
+            Async<Integer> second = Async.start("kworker-b", kworkers::runAll);
+            assertThat(second.get()).as("kworker-b took the entry and gave it back at once").isEqualTo(1);
+            assertThat(w.isPending()).as("still pending: handed to the running kworker").isTrue();
+
+            gate.completeAll();
+            assertThat(first.get()).isEqualTo(1);
+            assertThat(ranOn).containsExactly("kworker-a", "kworker-a");
+            assertThat(maxInside).hasValue(1);
+            assertThat(w.isBusy()).isFalse();
+            assertThat(owner.resourceCount()).isZero();
         }
 
         @Test
