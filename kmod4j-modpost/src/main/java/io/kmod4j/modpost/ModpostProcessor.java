@@ -17,6 +17,7 @@ import javax.annotation.processing.ProcessingEnvironment;
 import javax.annotation.processing.RoundEnvironment;
 import javax.lang.model.SourceVersion;
 import javax.lang.model.element.Element;
+import javax.lang.model.element.ElementKind;
 import javax.lang.model.element.TypeElement;
 import javax.lang.model.element.VariableElement;
 import javax.lang.model.util.ElementFilter;
@@ -105,6 +106,9 @@ public final class ModpostProcessor extends AbstractProcessor {
 
     private void collect(Set<? extends TypeElement> annotations, RoundEnvironment round) {
         for (TypeElement annotation : annotations) {
+            if (annotation.getKind() != ElementKind.ANNOTATION_TYPE) {
+                continue; // an unreadable class file; javac reports it
+            }
             boolean isInfo = annotation.getQualifiedName().contentEquals(MODULE_INFO);
             boolean isParam = annotation.getQualifiedName().contentEquals(PARAM);
             for (Element e : round.getElementsAnnotatedWith(annotation)) {

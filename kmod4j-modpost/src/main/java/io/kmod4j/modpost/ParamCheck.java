@@ -20,6 +20,14 @@ import javax.lang.model.util.Elements;
  */
 final class ParamCheck {
 
+    /** A parameter's Linux type, and whether it is an array of it ({@code module_param_array}). */
+    private record Typed(ParamType type, boolean array) {
+        /** As {@code parmtype} shows it: {@code "uint"}, {@code "array of uint"}. */
+        String parmtype() {
+            return (array ? ParamType.ARRAY_OF : "") + type.linuxName();
+        }
+    }
+
     /** A parameter name: a C identifier, as {@code module_param}'s name is. */
     private static final Pattern PARAM_NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
 
@@ -62,7 +70,7 @@ final class ParamCheck {
                     + ": a parameter is a boolean, byte, short, int, long or String,"
                     + " or a one-dimensional array of one of them");
         }
-        Optional<String> type = fieldType.flatMap(ft -> type(ft, p, fieldName));
+        Optional<Typed> type = fieldType.flatMap(ft -> type(ft, p, fieldName));
         AnnotationReader.Item defaultValue = p.item("defaultValue");
         if (Checks.singleLine(report, defaultValue, "default value") && type.isPresent()) {
             checkDefault(defaultValue, type.get());
@@ -72,7 +80,7 @@ final class ParamCheck {
         if (report.errors() != before) {
             return Optional.empty();
         }
-        return Optional.of(new Modinfo.Parm(name, description.value(), type.orElseThrow(),
+        return Optional.of(new Modinfo.Parm(name, description.value(), type.orElseThrow().parmtype(),
                 defaultValue.value(), perm, fieldName));
     }
 
@@ -94,8 +102,8 @@ final class ParamCheck {
         return name;
     }
 
-    /** The {@code parmtype} text for the field, or empty after reporting why there is none. */
-    private Optional<String> type(Carrier.FieldType ft, AnnotationReader p, String fieldName) {
+    /** The field's Linux type, or empty after reporting why it has none. */
+    private Optional<Typed> type(Carrier.FieldType ft, AnnotationReader p, String fieldName) {
         AnnotationReader.Item written = p.item("type");
         String text = written.value();
         String elementText = text;
@@ -125,28 +133,26 @@ final class ParamCheck {
                 return Optional.empty();
             }
         }
-        return Optional.of((ft.array() ? ParamType.ARRAY_OF : "") + type.linuxName());
+        return Optional.of(new Typed(type, ft.array()));
     }
 
     /**
      * Parses the default as {@code param_set_<type>} (or, for arrays, {@code param_array_set}:
      * comma-separated, every element parsed) would. Empty means the type's zero.
      */
-    private void checkDefault(AnnotationReader.Item defaultValue, String parmtype) {
+    private void checkDefault(AnnotationReader.Item defaultValue, Typed typed) {
         String text = defaultValue.value();
         if (text.isEmpty()) {
             return;
         }
-        boolean array = parmtype.startsWith(ParamType.ARRAY_OF);
-        ParamType type = ParamType.byLinuxName(array ? parmtype.substring(ParamType.ARRAY_OF.length()) : parmtype)
-                .orElseThrow();
-        if (!array) {
-            type.problem(text).ifPresent(problem -> report.error(defaultValue.site(), "default value " + problem));
+        if (!typed.array()) {
+            typed.type().problem(text)
+                    .ifPresent(problem -> report.error(defaultValue.site(), "default value " + problem));
             return;
         }
         String[] elements = text.split(",", -1);
         for (int i = 0; i < elements.length; i++) {
-            Optional<String> problem = type.problem(elements[i]);
+            Optional<String> problem = typed.type().problem(elements[i]);
             if (problem.isPresent()) {
                 report.error(defaultValue.site(), "default value " + Checks.quote(text) + ", element " + (i + 1)
                         + ": " + problem.get());

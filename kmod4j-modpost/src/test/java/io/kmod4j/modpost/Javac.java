@@ -7,12 +7,14 @@ import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.stream.Stream;
+import java.util.zip.ZipFile;
 import javax.annotation.processing.Processor;
 import javax.tools.Diagnostic;
 import javax.tools.DiagnosticCollector;
@@ -126,12 +128,47 @@ final class Javac {
     private static StandardJavaFileManager fileManager() {
         StandardJavaFileManager files = COMPILER.getStandardFileManager(null, Locale.ROOT, StandardCharsets.UTF_8);
         try {
-            Path api = Path.of(io.kmod4j.Module.class.getProtectionDomain().getCodeSource().getLocation().toURI());
-            files.setLocationFromPaths(StandardLocation.CLASS_PATH, List.of(api));
-        } catch (URISyntaxException | IOException e) {
-            throw new IllegalStateException("cannot put kmod4j-api on the class path", e);
+            files.setLocationFromPaths(StandardLocation.CLASS_PATH, List.of(snapshotOfApi()));
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot put kmod4j-api on the class path", e);
         }
         return files;
+    }
+
+    /*
+     * A private copy of kmod4j-api (its JAR, or its classes directory in a reactor build): other
+     * builds may reinstall the original while these tests read it, and javac would then see a
+     * torn JAR. The copy is checked by reading Module.class from it, and retaken if torn.
+     */
+    private static Path snapshotOfApi() throws IOException {
+        Path api;
+        try {
+            api = Path.of(io.kmod4j.Module.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+        } catch (URISyntaxException e) {
+            throw new IllegalStateException(e);
+        }
+        Path copy = Files.createTempDirectory("modpost-test-api");
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> delete(copy)));
+        if (Files.isDirectory(api)) {
+            try (Stream<Path> walk = Files.walk(api)) {
+                for (Path p : walk.toList()) {
+                    Files.copy(p, copy.resolve(api.relativize(p).toString()), StandardCopyOption.REPLACE_EXISTING);
+                }
+            }
+            return copy;
+        }
+        Path jar = copy.resolve("kmod4j-api.jar");
+        IOException last = null;
+        for (int attempt = 0; attempt < 5; attempt++) {
+            Files.copy(api, jar, StandardCopyOption.REPLACE_EXISTING);
+            try (ZipFile zip = new ZipFile(jar.toFile())) {
+                zip.getInputStream(zip.getEntry("io/kmod4j/Module.class")).readAllBytes();
+                return jar;
+            } catch (IOException | NullPointerException e) {
+                last = e instanceof IOException io ? io : new IOException(e);
+            }
+        }
+        throw new IOException("kmod4j-api JAR " + api + " stays unreadable", last);
     }
 
     private static void delete(Path dir) {
