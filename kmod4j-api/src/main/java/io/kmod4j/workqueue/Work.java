@@ -26,8 +26,8 @@ import java.util.concurrent.locks.ReentrantLock;
  * <pre>
  *            queue            start                 ends
  *   IDLE ───────────▶ PENDING ─────▶ RUNNING ─────────────▶ IDLE
- *    ▲                  │ cancel       │ queue again        
- *    └──────────────────┘              ▼                    
+ *    ▲                  │ cancel       │ queue again
+ *    └──────────────────┘              ▼
  *                               RUNNING + PENDING ──ends──▶ PENDING
  * </pre>
  * <ul>
@@ -351,23 +351,28 @@ public sealed class Work permits DelayedWork {
 
     /** A kworker took {@code e} from its workqueue: run it, hand it over, or drop it if stale. */
     final void execute(Workqueue.Entry e) {
-        boolean stale = false;
+        Workqueue.Entry stale = null;
+        boolean run = false;
         lock.lock();
         try {
             if (queued != e) {
-                stale = true; // cancelled or stolen after the workqueue popped it
+                stale = e; // cancelled or stolen after the workqueue popped it
             } else if (runner != null) {
-                handoff = e; // running elsewhere: that kworker runs it next, never both at once
-                return;
+                // Running elsewhere: that kworker runs it next, never both at once. A handoff
+                // already there was cancelled since (it is not `queued`): give its slot back.
+                stale = handoff;
+                handoff = e;
             } else {
                 beginLocked(e);
+                run = true;
             }
         } finally {
             lock.unlock();
         }
-        if (stale) {
-            e.wq.finished(e); // only gives its slot back
-        } else {
+        if (stale != null) {
+            stale.wq.finished(stale);
+        }
+        if (run) {
             runFrom(e);
         }
     }
@@ -476,6 +481,7 @@ public sealed class Work permits DelayedWork {
         long gen;
         lock.lock();
         try {
+            refuseBehindCallerLocked();
             if (timerToken != null) { // flush_delayed_work: no point waiting for the timer
                 timer.cancel();
                 timer = null;
@@ -504,14 +510,18 @@ public sealed class Work permits DelayedWork {
         }
     }
 
+    /** A work on an ordered queue must not wait for one pending behind it on the same queue. */
+    private void refuseBehindCallerLocked() {
+        Work caller = RUNNING.isBound() ? RUNNING.get() : null;
+        if (pending && caller != null && target.isOrdered() && caller.runningOn == target) {
+            throw new IllegalStateException("work '" + caller.name + "' flushed work '" + name
+                    + "', queued behind it on ordered workqueue '" + target.name() + "'; it would wait forever");
+        }
+    }
+
     /** The generation flush() waits for: the pending instance, else the running one; -1 if idle. */
     private long lastInstanceLocked() {
         if (pending) {
-            Work caller = RUNNING.isBound() ? RUNNING.get() : null;
-            if (caller != null && target.isOrdered() && caller.runningOn == target) {
-                throw new IllegalStateException("work '" + caller.name + "' flushed work '" + name
-                        + "', queued behind it on ordered workqueue '" + target.name() + "'; it would wait forever");
-            }
             return queuedGen;
         }
         return runner != null ? runGen : -1;

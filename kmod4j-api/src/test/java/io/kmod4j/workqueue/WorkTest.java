@@ -189,6 +189,35 @@ class WorkTest {
         }
 
         @Test
+        void aHandedOverInstanceThatIsCancelledGivesItsSlotBack() throws Exception {
+            ManualExecutor kworkers = new ManualExecutor();
+            ExecutorOwner manual = new ExecutorOwner(owner, kworkers);
+            AtomicInteger runs = new AtomicInteger();
+            Completion firstStarted = new Completion();
+            Work w = manual.call(() -> new Work("fickle", () -> {
+                if (runs.incrementAndGet() == 1) {
+                    firstStarted.complete();
+                    gate.awaitUninterruptibly();
+                }
+            }));
+            w.schedule();
+            Async<Integer> first = Async.start("kworker-a", kworkers::runAll);
+            firstStarted.awaitUninterruptibly();
+
+            w.schedule();
+            assertThat(Async.start("kworker-b", kworkers::runAll).get()).isEqualTo(1); // handed over
+            assertThat(w.cancel()).isTrue();
+            w.schedule();
+            assertThat(Async.start("kworker-c", kworkers::runAll).get()).isEqualTo(1); // handed over again
+
+            gate.completeAll();
+            first.get();
+            assertThat(runs).as("the cancelled instance never ran; the later one did").hasValue(2);
+            assertThat(manual.call(Workqueue::system).toString()).as("every slot given back")
+                    .contains("0 queued, 0 active");
+        }
+
+        @Test
         void aWorkOnAFailedKworkerIsDroppedWithAWarning() throws Exception {
             ExecutorOwner refusing = new ExecutorOwner(owner, r -> {
                 throw new RejectedExecutionException("no kworkers left");
