@@ -1,14 +1,15 @@
 package io.kmod4j.modpost;
 
 import java.math.BigInteger;
+import java.util.Locale;
 
 /**
  * Linux's text-to-number and text-to-bool conversions ({@code lib/kstrtox.c}), as
  * {@code module_param}'s setters apply them to a value given at load time. kmod4j-modpost uses
  * them to refuse, at build time, a {@code @Param} default that {@code insmod} would refuse.
  *
- * <p>Differences from Linux, all on input the processor never sees: no trailing newline is
- * accepted (values cannot contain one), and only base 0 (auto-detected) is implemented, the base
+ * <p>Differences from Linux: booleans are whole words (see {@link #bool}); no trailing newline
+ * is accepted (values cannot contain one); only base 0 (auto-detected) is implemented, the base
  * every integer {@code param_set_*} uses.
  */
 final class Kstrto {
@@ -27,25 +28,17 @@ final class Kstrto {
     private Kstrto() {}
 
     /**
-     * {@code kstrtobool}: {@code true} for text starting with {@code y Y t T 1 e E} or
-     * {@code on}/{@code oN}..., {@code false} for {@code n N f F 0 d D} or {@code of}... Only the
-     * first one or two characters count, as in Linux ({@code "yes"}, {@code "true"},
-     * {@code "enable"} and {@code "off"} all parse).
+     * {@code kstrtobool}'s words, whole and in any case: {@code y yes 1 on true} are
+     * {@code true}, {@code n no 0 off false} are {@code false}. Linux looks only at the first
+     * one or two characters (so it also takes {@code "yellow"}, {@code "t"}, {@code "enable"});
+     * the kmod4j runtime does not, and a default must never pass here and fail at load time.
      *
      * @return the value, or null for {@code -EINVAL} (including the empty string)
      */
     static Boolean bool(String s) {
-        if (s.isEmpty()) {
-            return null;
-        }
-        return switch (s.charAt(0)) {
-            case 'e', 'E', 'y', 'Y', 't', 'T', '1' -> Boolean.TRUE;
-            case 'd', 'D', 'n', 'N', 'f', 'F', '0' -> Boolean.FALSE;
-            case 'o', 'O' -> s.length() < 2 ? null : switch (s.charAt(1)) {
-                case 'n', 'N' -> Boolean.TRUE;
-                case 'f', 'F' -> Boolean.FALSE;
-                default -> null;
-            };
+        return switch (s.toLowerCase(Locale.ROOT)) {
+            case "y", "yes", "1", "on", "true" -> Boolean.TRUE;
+            case "n", "no", "0", "off", "false" -> Boolean.FALSE;
             default -> null;
         };
     }

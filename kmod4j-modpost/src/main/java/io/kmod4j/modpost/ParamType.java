@@ -95,7 +95,7 @@ enum ParamType {
             case CHARP -> Optional.empty();
             case BOOL, INVBOOL -> Kstrto.bool(text) != null ? Optional.empty()
                     : Optional.of(quote(text) + " is not a valid " + linuxName
-                            + " (kstrtobool: y/n, 1/0, on/off, true/false)");
+                            + " (y/n, yes/no, 1/0, on/off, true/false)");
             case SHORT, INT, LONG -> range(text, Kstrto.signed(text));
             // kstrtoull: a minus sign is -EINVAL, even on "-0".
             case BYTE, USHORT, UINT, HEXINT, ULONG -> text.startsWith("-")

@@ -270,8 +270,8 @@ class ParamTest {
     @ParameterizedTest
     @CsvSource(delimiter = '|', value = {
         "boolean | | yes | ",
-        "boolean | | maybe | \"maybe\" is not a valid bool (kstrtobool: y/n, 1/0, on/off, true/false)",
-        "boolean | invbool | o | \"o\" is not a valid invbool (kstrtobool: y/n, 1/0, on/off, true/false)",
+        "boolean | | maybe | \"maybe\" is not a valid bool (y/n, yes/no, 1/0, on/off, true/false)",
+        "boolean | invbool | o | \"o\" is not a valid invbool (y/n, yes/no, 1/0, on/off, true/false)",
         "short | | 32768 | \"32768\" is out of range for short (-32768..32767)",
         "short | ushort | -1 | \"-1\" is not a valid ushort (unsigned: no minus sign)",
         "int | | 2147483648 | \"2147483648\" is out of range for int (-2147483648..2147483647)",
@@ -283,7 +283,7 @@ class ParamTest {
                 + " (0..18446744073709551615)",
         "byte | | 08 | \"08\" is not a valid byte (decimal, 0x hexadecimal or 0-prefixed octal)",
         "int[] | | '1,,3' | \"1,,3\", element 2: \"\" is not a valid int (decimal, 0x hexadecimal or 0-prefixed octal)",
-        "boolean[] | | 'y,n,' | \"y,n,\", element 3: \"\" is not a valid bool (kstrtobool: y/n, 1/0, on/off,"
+        "boolean[] | | 'y,n,' | \"y,n,\", element 3: \"\" is not a valid bool (y/n, yes/no, 1/0, on/off,"
                 + " true/false)",
         "String[] | | ',,' | ",
         "String | | ' spaces, commas ' | "})

@@ -28,9 +28,9 @@ class ParamTypeTest {
 
     @ParameterizedTest(name = "{0} refuses \"{1}\"")
     @CsvSource(delimiter = '|', value = {
-        "bool | maybe | \"maybe\" is not a valid bool (kstrtobool: y/n, 1/0, on/off, true/false)",
-        "bool | '' | \"\" is not a valid bool (kstrtobool: y/n, 1/0, on/off, true/false)",
-        "invbool | 2 | \"2\" is not a valid invbool (kstrtobool: y/n, 1/0, on/off, true/false)",
+        "bool | maybe | \"maybe\" is not a valid bool (y/n, yes/no, 1/0, on/off, true/false)",
+        "bool | '' | \"\" is not a valid bool (y/n, yes/no, 1/0, on/off, true/false)",
+        "invbool | 2 | \"2\" is not a valid invbool (y/n, yes/no, 1/0, on/off, true/false)",
         "byte | 256 | \"256\" is out of range for byte (0..255)",
         "byte | -1 | \"-1\" is not a valid byte (unsigned: no minus sign)",
         "byte | 0x100 | \"0x100\" is out of range for byte (0..255)",
