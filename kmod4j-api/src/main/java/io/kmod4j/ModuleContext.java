@@ -1,5 +1,7 @@
 package io.kmod4j;
 
+import io.kmod4j.driver.Driver;
+import io.kmod4j.driver.DriverRegistration;
 import java.util.Optional;
 
 /**
@@ -27,4 +29,14 @@ public interface ModuleContext {
      * @return the reference, or empty if no such module is live (not loaded, loading, or going)
      */
     Optional<ModuleRef> tryGetModule(String moduleName);
+
+    /**
+     * Registers a driver ({@code driver_register}) and binds it to every matching device present
+     * now; later devices are matched as they appear. Probe failures never fail this call.
+     * The module's drivers are unregistered at {@code rmmod} if it leaves them registered.
+     *
+     * @throws KernelException {@code EBUSY} if a driver of that name is registered,
+     *     {@code EINVAL} if it has no name or an empty id table
+     */
+    DriverRegistration registerDriver(Driver driver) throws KernelException;
 }

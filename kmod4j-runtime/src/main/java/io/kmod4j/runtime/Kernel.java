@@ -11,6 +11,12 @@ import io.kmod4j.log.Level;
 import io.kmod4j.log.LogRecord;
 import io.kmod4j.log.LogRing;
 import io.kmod4j.runtime.UnloadReport.Pin;
+import io.kmod4j.driver.Driver;
+import io.kmod4j.driver.DriverRegistration;
+import io.kmod4j.internal.FirmwareProvider;
+import io.kmod4j.internal.KernelOwner;
+import io.kmod4j.runtime.driver.DevicesFile;
+import io.kmod4j.runtime.driver.DriverCore;
 import io.kmod4j.runtime.log.Slf4jBridge;
 import io.kmod4j.runtime.module.KernelServices;
 import io.kmod4j.runtime.module.LoadedModule;
@@ -64,6 +70,8 @@ public final class Kernel implements AutoCloseable {
     private final Set<Taint> taints = EnumSet.noneOf(Taint.class);        // guarded by itself
     private final Map<String, String> unloadedTainted = new LinkedHashMap<>(); // guarded by itself
     private final AutoCloseable slf4jBridge;
+    private final DriverCore drivers;
+    private volatile FirmwareProvider firmware;
     private volatile boolean closed;
 
     private Kernel(KernelConfig config) {
@@ -74,8 +82,11 @@ public final class Kernel implements AutoCloseable {
         this.workers = config.workers() != null ? config.workers() : Kernel::kworker;
         this.verifier = new LoaderVerifier(config.maxCollections(), config.verifyBatchWindow());
         Services services = new Services();
+        this.drivers = new DriverCore(log, scheduler, workers, config.asyncProbeParallelism(),
+                config.deferredProbeTimeout(), this::autoload, this::firmwareProvider, this::addTaint);
         this.unloader = new Unloader(table, verifier, new UnloadHooks(), config.unloadTimeout(), config.verification());
-        this.loader = new ModuleLoader(table, services, unloader::cleanUpFailedInit, this::tryGetModule);
+        this.loader = new ModuleLoader(table, services, unloader::cleanUpFailedInit, this::tryGetModule,
+                (m, d) -> drivers.register(m, d, m.asyncProbe()));
         this.slf4jBridge = config.slf4j() ? Slf4jBridge.attach(log) : () -> { };
     }
 
@@ -87,14 +98,33 @@ public final class Kernel implements AutoCloseable {
 
     /** Boots a kernel with {@link KernelConfig#defaults()}. */
     public static Kernel boot() {
-        return boot(KernelConfig.defaults());
+        try {
+            return boot(KernelConfig.defaults());
+        } catch (KernelException impossible) {
+            throw new IllegalStateException("the default configuration has no devices file", impossible);
+        }
     }
 
-    /** Boots a kernel. */
-    public static Kernel boot(KernelConfig config) {
+    /**
+     * Boots a kernel; adds the devices of {@link KernelConfig#devicesFile()} if given.
+     *
+     * @throws KernelException if the devices file is missing or malformed (the message names the
+     *     file and the field); nothing is left running
+     */
+    public static Kernel boot(KernelConfig config) throws KernelException {
         Kernel k = new Kernel(Objects.requireNonNull(config, "config"));
         k.log.log(Level.INFO, "kernel", "kmod4j " + version() + " booted on Java " + Runtime.version()
                 + " (" + ModuleLoader.VERMAGIC + ")");
+        if (config.devicesFile() != null) {
+            try {
+                for (DeviceSpec d : DevicesFile.read(config.devicesFile())) {
+                    k.addDevice(d);
+                }
+            } catch (KernelException e) {
+                k.close();
+                throw e;
+            }
+        }
         return k;
     }
 
@@ -292,6 +322,112 @@ public final class Kernel implements AutoCloseable {
         return table.find(name).map(ModuleRefImpl::tryGet);
     }
 
+    // ------------------------------------------------------------------ devices and drivers
+
+    /**
+     * Adds a device to the platform bus ({@code device_add}) and binds a driver to it; if none
+     * matches and autoload is on, modprobes its aliases on a worker, as udev would.
+     *
+     * @throws KernelException {@code EEXIST} if a device of that name exists
+     */
+    public void addDevice(DeviceSpec device) throws KernelException {
+        checkOpen();
+        drivers.addDevice(Objects.requireNonNull(device, "device"));
+    }
+
+    /**
+     * Removes a device ({@code device_del}): its driver's {@code remove} runs, then its managed
+     * resources are released.
+     *
+     * @throws KernelException {@code ENODEV} if there is no such device
+     */
+    public void removeDevice(String name) throws KernelException {
+        checkOpen();
+        drivers.removeDevice(name);
+    }
+
+    /** Every device and how it is bound ({@code kmod4j devices}). */
+    public List<DeviceStatus> devices() {
+        return drivers.devices();
+    }
+
+    /** One device, if present. */
+    public Optional<DeviceStatus> device(String name) {
+        return drivers.device(name);
+    }
+
+    /**
+     * Binds a device to a driver by hand.
+     *
+     * @throws KernelException {@code ENODEV} (no such device or driver, or no match),
+     *     {@code EBUSY} (already bound), or the probe's errno
+     */
+    public void bind(String device, String driver) throws KernelException {
+        checkOpen();
+        drivers.bind(device, driver);
+    }
+
+    /**
+     * Unbinds a device from its driver by hand.
+     *
+     * @throws KernelException {@code ENODEV} if there is no such device or it is not bound
+     */
+    public void unbind(String device) throws KernelException {
+        checkOpen();
+        drivers.unbind(device);
+    }
+
+    /**
+     * Registers a driver that belongs to the host, not to a module (it is never unloaded by
+     * {@code rmmod}; close the registration to remove it).
+     *
+     * @throws KernelException as {@code ModuleContext.registerDriver}
+     */
+    public DriverRegistration registerDriver(Driver driver) throws KernelException {
+        checkOpen();
+        return drivers.register(KernelOwner.INSTANCE, driver, false);
+    }
+
+    /**
+     * Waits until no asynchronous or deferred probe is queued or running
+     * ({@code wait_for_device_probe}).
+     *
+     * @return {@code false} if the timeout passed first
+     */
+    public boolean waitForDeviceProbe(Duration timeout) throws InterruptedException {
+        return drivers.waitForDeviceProbe(timeout);
+    }
+
+    /** The driver core's view of a device, as a driver sees it; for the firmware-upload API and tests. */
+    public Optional<io.kmod4j.driver.Device> deviceHandle(String name) {
+        return drivers.deviceHandle(name);
+    }
+
+    /** The firmware provider devices of this kernel use; null until one is installed. */
+    FirmwareProvider firmwareProvider() {
+        return firmware;
+    }
+
+    private void autoload(String alias) {
+        if (!config.autoload() || closed
+                || !java.nio.file.Files.isRegularFile(config.moduleDir().resolve("modules.alias"))) {
+            return;
+        }
+        workers.execute(() -> {
+            try {
+                ModuleIndex index = ModuleIndex.read(config.moduleDir());
+                if (index.lookup(alias).isEmpty()) {
+                    log.log(Level.DEBUG, "kernel", "autoload: no module for alias " + alias);
+                    return;
+                }
+                log.log(Level.INFO, "kernel", "autoload: modprobe " + alias);
+                modprobe(alias, Map.of());
+            } catch (KernelException | IllegalStateException e) {
+                log.log(Level.WARNING, "kernel", "autoload: modprobe " + alias + " failed: " + e.getMessage());
+            }
+        });
+    }
+
     // ------------------------------------------------------------------ log and taint
 
     /** The kernel log ring ({@code /dev/kmsg}). */
@@ -372,7 +508,15 @@ public final class Kernel implements AutoCloseable {
                 break;
             }
         }
+        for (DeviceStatus d : drivers.devices()) {
+            try {
+                drivers.removeDevice(d.name());
+            } catch (KernelException gone) {
+                // removed meanwhile
+            }
+        }
         closed = true;
+        drivers.shutdown();
         verifier.close();
         if (ownScheduler != null) {
             ownScheduler.shutdown();
@@ -424,12 +568,17 @@ public final class Kernel implements AutoCloseable {
         public int threadLimitPerModule() {
             return config.threadLimitPerModule();
         }
+
+        @Override
+        public FirmwareProvider firmware() {
+            return firmware;
+        }
     }
 
     private final class UnloadHooks implements Unloader.Hooks {
         @Override
         public void detachDrivers(LoadedModule m) {
-            // The driver core (issue 4) unbinds the module's devices and unregisters its drivers here.
+            drivers.unregisterAll(m);
         }
 
         @Override

@@ -20,6 +20,10 @@ import java.util.concurrent.Executor;
  * @param maxCollections garbage collections tried before a loader is declared leaked
  * @param verifyBatchWindow how long background verification gathers unloads into one collection
  * @param slf4j whether to copy every log line to SLF4J (if SLF4J is on the class path)
+ * @param devicesFile platform devices to add at boot; {@code null} for none
+ * @param asyncProbeParallelism how many asynchronous probes may run at once
+ * @param deferredProbeTimeout how long a device may stay deferred before it is reported
+ * @param autoload whether a device nobody drives makes the kernel modprobe its aliases
  */
 public record KernelConfig(
         LogRing log,
@@ -31,7 +35,11 @@ public record KernelConfig(
         RmmodOptions.Verification verification,
         int maxCollections,
         Duration verifyBatchWindow,
-        boolean slf4j) {
+        boolean slf4j,
+        Path devicesFile,
+        int asyncProbeParallelism,
+        Duration deferredProbeTimeout,
+        boolean autoload) {
 
     public KernelConfig {
         Objects.requireNonNull(unloadTimeout, "unloadTimeout");
@@ -44,9 +52,16 @@ public record KernelConfig(
         if (maxCollections < 1) {
             throw new IllegalArgumentException("maxCollections must be at least 1");
         }
+        if (asyncProbeParallelism < 1) {
+            throw new IllegalArgumentException("asyncProbeParallelism must be at least 1");
+        }
+        Objects.requireNonNull(deferredProbeTimeout, "deferredProbeTimeout");
     }
 
-    /** The defaults: 10 s unload deadline, 1024 kthreads per module, ./modules, synchronous proof. */
+    /**
+     * The defaults: 10 s unload deadline, 1024 kthreads per module, ./modules, synchronous proof,
+     * no devices file, 256 parallel async probes, 10 s deferred-probe timeout, autoload on.
+     */
     public static KernelConfig defaults() {
         return builder().build();
     }
@@ -67,6 +82,10 @@ public record KernelConfig(
         private int maxCollections = 4;
         private Duration verifyBatchWindow = Duration.ofMillis(50);
         private boolean slf4j;
+        private Path devicesFile;
+        private int asyncProbeParallelism = 256;
+        private Duration deferredProbeTimeout = Duration.ofSeconds(10);
+        private boolean autoload = true;
 
         public Builder log(LogRing log) {
             this.log = log;
@@ -118,9 +137,30 @@ public record KernelConfig(
             return this;
         }
 
+        public Builder devicesFile(Path file) {
+            this.devicesFile = file;
+            return this;
+        }
+
+        public Builder asyncProbeParallelism(int n) {
+            this.asyncProbeParallelism = n;
+            return this;
+        }
+
+        public Builder deferredProbeTimeout(Duration d) {
+            this.deferredProbeTimeout = d;
+            return this;
+        }
+
+        public Builder autoload(boolean on) {
+            this.autoload = on;
+            return this;
+        }
+
         public KernelConfig build() {
             return new KernelConfig(log, scheduler, workers, unloadTimeout, threadLimitPerModule, moduleDir,
-                    verification, maxCollections, verifyBatchWindow, slf4j);
+                    verification, maxCollections, verifyBatchWindow, slf4j, devicesFile, asyncProbeParallelism,
+                    deferredProbeTimeout, autoload);
         }
     }
 }

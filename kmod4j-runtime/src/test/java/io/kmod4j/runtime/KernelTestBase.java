@@ -19,7 +19,7 @@ abstract class KernelTestBase {
     Kernel kernel;
 
     @BeforeEach
-    void bootKernel() {
+    void bootKernel() throws io.kmod4j.KernelException {
         kernel = Kernel.boot(config().build());
     }
 

@@ -1,5 +1,6 @@
 package io.kmod4j.runtime.module;
 
+import io.kmod4j.internal.Owner;
 import io.kmod4j.internal.Ownership;
 import java.util.concurrent.Callable;
 
@@ -12,11 +13,11 @@ public final class InModule {
 
     private InModule() {}
 
-    /** Calls {@code body} as {@code module}; exceptions pass through unchanged. */
-    public static <T> T call(LoadedModule module, Callable<T> body) throws Exception {
+    /** Calls {@code body} as {@code module} (or the kernel); exceptions pass through unchanged. */
+    public static <T> T call(Owner module, Callable<T> body) throws Exception {
         Thread t = Thread.currentThread();
         ClassLoader previous = t.getContextClassLoader();
-        t.setContextClassLoader(module.loader());
+        t.setContextClassLoader(module.contextClassLoader());
         try {
             return ScopedValue.where(Ownership.CURRENT, module).call(body::call);
         } finally {
@@ -31,7 +32,7 @@ public final class InModule {
     }
 
     /** Runs {@code body} as {@code module}. */
-    public static void run(LoadedModule module, Body body) throws Exception {
+    public static void run(Owner module, Body body) throws Exception {
         call(module, () -> {
             body.run();
             return null;

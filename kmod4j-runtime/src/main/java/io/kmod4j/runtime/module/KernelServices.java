@@ -22,4 +22,7 @@ public interface KernelServices {
 
     /** Most live kthreads one module may own. */
     int threadLimitPerModule();
+
+    /** The kernel's firmware loader; null if it has none. */
+    io.kmod4j.internal.FirmwareProvider firmware();
 }

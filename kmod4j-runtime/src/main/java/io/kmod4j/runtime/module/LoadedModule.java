@@ -26,7 +26,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * <p>State changes go through {@link #moveTo} (forward only); the registry lock of the kernel
  * serialises them. Owned resources, refcount and taints are thread-safe on their own.
  */
-public final class LoadedModule implements Owner {
+public final class LoadedModule implements Owner, io.kmod4j.internal.FirmwareProvider.Host {
 
     private final KernelServices kernel;
     private final ModuleJar jar;
@@ -47,6 +47,7 @@ public final class LoadedModule implements Owner {
     private volatile ModuleContextImpl context;
     private volatile boolean unloading;   // an rmmod is working on it now
     private volatile boolean exitCalled;
+    private volatile boolean asyncProbe;
 
     public LoadedModule(KernelServices kernel, ModuleJar jar, int loadNumber) {
         this.kernel = kernel;
@@ -124,6 +125,15 @@ public final class LoadedModule implements Owner {
 
     public void setContext(ModuleContextImpl ctx) {
         this.context = ctx;
+    }
+
+    /** The built-in {@code async_probe} parameter: probe this module's drivers asynchronously. */
+    public boolean asyncProbe() {
+        return asyncProbe;
+    }
+
+    public void setAsyncProbe(boolean on) {
+        this.asyncProbe = on;
     }
 
     /** Whether an rmmod is working on the module right now (a second one gets EBUSY). */
@@ -285,6 +295,11 @@ public final class LoadedModule implements Owner {
     @Override
     public Scheduler scheduler() {
         return kernel.scheduler();
+    }
+
+    @Override
+    public io.kmod4j.internal.FirmwareProvider firmwareProvider() {
+        return kernel.firmware();
     }
 
     @Override

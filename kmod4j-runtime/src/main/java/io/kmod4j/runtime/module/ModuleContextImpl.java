@@ -1,6 +1,9 @@
 package io.kmod4j.runtime.module;
 
+import io.kmod4j.KernelException;
 import io.kmod4j.ModuleContext;
+import io.kmod4j.driver.Driver;
+import io.kmod4j.driver.DriverRegistration;
 import io.kmod4j.ModuleParams;
 import io.kmod4j.ModuleRef;
 import java.util.Optional;
@@ -11,11 +14,19 @@ public final class ModuleContextImpl implements ModuleContext {
 
     private final LoadedModule module;
     private final Function<String, Optional<ModuleRef>> refs;
+    private final DriverRegistrar drivers;
     private volatile boolean valid = true;
 
-    public ModuleContextImpl(LoadedModule module, Function<String, Optional<ModuleRef>> refs) {
+    /** Registers a module's drivers with the kernel's driver core. */
+    @FunctionalInterface
+    public interface DriverRegistrar {
+        DriverRegistration register(LoadedModule owner, Driver driver) throws KernelException;
+    }
+
+    public ModuleContextImpl(LoadedModule module, Function<String, Optional<ModuleRef>> refs, DriverRegistrar drivers) {
         this.module = module;
         this.refs = refs;
+        this.drivers = drivers;
     }
 
     private void check() {
@@ -46,6 +57,12 @@ public final class ModuleContextImpl implements ModuleContext {
     public Optional<ModuleRef> tryGetModule(String moduleName) {
         check();
         return refs.apply(moduleName);
+    }
+
+    @Override
+    public DriverRegistration registerDriver(Driver driver) throws KernelException {
+        check();
+        return drivers.register(module, driver);
     }
 
     /** Called once the module's exit has returned (or its init failed). */

@@ -29,6 +29,9 @@ import java.util.function.Function;
  */
 public final class ModuleLoader {
 
+    /** The parameter every module accepts ({@code async_probe}): probe its drivers asynchronously. */
+    public static final String ASYNC_PROBE = "async_probe";
+
     /** The API version modules must be built against: {@code kmod4j-api MAJOR.MINOR}. */
     public static final String VERMAGIC = "kmod4j-api " + apiMajorMinor();
 
@@ -42,13 +45,15 @@ public final class ModuleLoader {
     private final KernelServices services;
     private final FailedInitCleanup cleanup;
     private final Function<String, Optional<ModuleRef>> refs;
+    private final ModuleContextImpl.DriverRegistrar drivers;
 
     public ModuleLoader(ModuleTable table, KernelServices services, FailedInitCleanup cleanup,
-                        Function<String, Optional<ModuleRef>> refs) {
+                        Function<String, Optional<ModuleRef>> refs, ModuleContextImpl.DriverRegistrar drivers) {
         this.table = table;
         this.services = services;
         this.cleanup = cleanup;
         this.refs = refs;
+        this.drivers = drivers;
     }
 
     /**
@@ -130,7 +135,17 @@ public final class ModuleLoader {
             m.taint(Taint.PROPRIETARY_MODULE, "licence " + info.license());
             m.printk(Level.WARNING, info.name() + ": module license '" + info.license() + "' taints kernel.");
         }
-        ParamValues params = ParamValues.resolve(info, given, w -> m.printk(Level.WARNING, w));
+        Map<String, String> own = new java.util.LinkedHashMap<>(given);
+        if (own.containsKey(ASYNC_PROBE) && info.param(ASYNC_PROBE).isEmpty()) {
+            String v = own.remove(ASYNC_PROBE);
+            try {
+                m.setAsyncProbe(v == null || ParamType.parseBool(v));
+            } catch (IllegalArgumentException e) {
+                throw new KernelException(Errno.EINVAL, info.name() + ": `" + v + "' invalid for parameter `"
+                        + ASYNC_PROBE + "': " + e.getMessage());
+            }
+        }
+        ParamValues params = ParamValues.resolve(info, own, w -> m.printk(Level.WARNING, w));
         m.setParams(params);
         Class<?> entry;
         try {
@@ -143,7 +158,7 @@ public final class ModuleLoader {
             throw new KernelException(Errno.ENOEXEC, info.name() + ": entry class " + info.entry()
                     + " is not a concrete io.kmod4j.Module");
         }
-        ModuleContextImpl ctx = new ModuleContextImpl(m, refs);
+        ModuleContextImpl ctx = new ModuleContextImpl(m, refs, drivers);
         try {
             InModule.run(m, () -> {
                 Constructor<?> ctor = entry.getDeclaredConstructor();
