@@ -9,6 +9,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Collectors;
@@ -122,29 +123,40 @@ public final class ModpostProcessor extends AbstractProcessor {
     }
 
     private void finish() {
-        Elements elements = processingEnv.getElementUtils();
-        int before = report.errors();
-        List<TypeElement> entries = entryNames.stream().map(elements::getTypeElement)
-                .filter(e -> e != null).toList();
+        List<TypeElement> entries = entryNames.stream().map(processingEnv.getElementUtils()::getTypeElement)
+                .filter(Objects::nonNull).toList();
         if (entries.size() > 1) {
-            String names = entries.stream().map(e -> e.getQualifiedName().toString())
-                    .collect(Collectors.joining(", "));
-            for (TypeElement e : entries) {
-                report.error(annotationSite(e, MODULE_INFO), "more than one class carries @ModuleInfo ("
-                        + names + "): a module has exactly one entry class");
-            }
+            reportSeveralEntries(entries);
             return;
         }
         TypeElement entry = entries.isEmpty() ? null : entries.getFirst();
+        int before = report.errors();
         checkParamPlacement(entry);
         if (entry == null) {
             return;
         }
+        Optional<Modinfo> modinfo = describe(entry);
+        if (modinfo.isPresent() && report.errors() == before) {
+            write(modinfo.get(), entry);
+        }
+    }
+
+    private void reportSeveralEntries(List<TypeElement> entries) {
+        String names = entries.stream().map(e -> e.getQualifiedName().toString()).collect(Collectors.joining(", "));
+        for (TypeElement e : entries) {
+            report.error(annotationSite(e, MODULE_INFO), "more than one class carries @ModuleInfo (" + names
+                    + "): a module has exactly one entry class");
+        }
+    }
+
+    /** Runs every check on the entry class; the result is only meaningful if none reported an error. */
+    private Optional<Modinfo> describe(TypeElement entry) {
+        Elements elements = processingEnv.getElementUtils();
         TypeElement module = elements.getTypeElement(MODULE);
         if (module == null) {
             report.error(Site.of(entry), MODULE + " is not on the class path: the module needs"
                     + " io.kmod4j:kmod4j-api as a dependency");
-            return;
+            return Optional.empty();
         }
         EntryClassCheck entryCheck = new EntryClassCheck(elements, processingEnv.getTypeUtils(), report, module);
         boolean shapeOk = entryCheck.check(entry);
@@ -156,14 +168,11 @@ public final class ModpostProcessor extends AbstractProcessor {
         if (vermagic.isEmpty()) {
             report.error("kmod4j-modpost cannot tell its own version (io/kmod4j/modpost/version.properties"
                     + " is missing or unfiltered): its JAR is broken, rebuild it");
+            return Optional.empty();
         }
-        if (report.errors() != before) {
-            return;
-        }
-        Modinfo modinfo = new Modinfo(header.name(), elements.getBinaryName(entry).toString(),
+        return Optional.of(new Modinfo(header.name(), elements.getBinaryName(entry).toString(),
                 header.license(), header.version(), header.description(), header.authors(), header.depends(),
-                header.exports(), header.firmware(), header.aliases(), params, exit, vermagic.orElseThrow());
-        write(modinfo, entry);
+                header.exports(), header.firmware(), header.aliases(), params, exit, vermagic.get()));
     }
 
     /** Reports every {@code @Param} that is not on a field of {@code entry} (null: no entry). */

@@ -16,13 +16,8 @@ import javax.lang.model.util.Elements;
  */
 final class ModuleInfoCheck {
 
-    /**
-     * {@code @ModuleInfo}'s values, as they go into {@code modinfo}.
-     *
-     * @param valid whether every value passed its checks
-     */
+    /** {@code @ModuleInfo}'s values, as they go into {@code modinfo}. */
     record Header(
-            boolean valid,
             String name,
             String license,
             String version,
@@ -47,10 +42,9 @@ final class ModuleInfoCheck {
      * module name, not this module's, listed once; each export is a package name, listed once,
      * of a package that has classes in this compilation; each alias is non-empty without
      * whitespace, listed once; each firmware name is non-empty, relative, without a {@code ..}
-     * component, listed once.
+     * component, listed once. The values are meaningful only if no error was reported.
      */
     Header read(AnnotationReader info) {
-        int before = report.errors();
         AnnotationReader.Item name = info.item("name");
         if (Checks.singleLine(report, name, "name") && !Checks.MODULE_NAME.matcher(name.value()).matches()) {
             report.error(name.site(), "module name " + Checks.quote(name.value()) + " is not valid: use "
@@ -70,7 +64,7 @@ final class ModuleInfoCheck {
         List<String> exports = exports(info.strings("exports"));
         List<String> firmware = firmware(info.strings("firmware"));
         List<String> aliases = aliases(info.strings("aliases"));
-        return new Header(report.errors() == before, name.value(), license.value(), version.value(),
+        return new Header(name.value(), license.value(), version.value(),
                 description.value(), authors, depends, exports, firmware, aliases);
     }
 
