@@ -125,6 +125,6 @@ public final class DelayedWork extends Work {
 
     @Override
     String kind() {
-        return "delayed work";
+        return "delayed_work";
     }
 }

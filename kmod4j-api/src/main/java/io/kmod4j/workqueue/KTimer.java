@@ -1,6 +1,5 @@
 package io.kmod4j.workqueue;
 
-import io.kmod4j.KernelException;
 import io.kmod4j.internal.OwnedResource;
 import io.kmod4j.internal.Owner;
 import io.kmod4j.internal.Ownership;
@@ -158,11 +157,8 @@ public final class KTimer {
                 } finally {
                     lock.unlock();
                 }
-                fresh = new Registration(resource);
-                try {
-                    o.adopt(fresh);
-                } catch (KernelException e) {
-                    o.printk(Level.WARNING, "timer '" + name + "' not armed: " + e.getMessage() + " (" + e.errno() + ")");
+                fresh = Registration.adopt(o, resource, "timer '" + name + "' not armed");
+                if (fresh == null) {
                     return false;
                 }
             }

@@ -1,6 +1,9 @@
 package io.kmod4j.workqueue;
 
+import io.kmod4j.KernelException;
 import io.kmod4j.internal.OwnedResource;
+import io.kmod4j.internal.Owner;
+import io.kmod4j.log.Level;
 import java.time.Duration;
 import java.util.Optional;
 
@@ -17,8 +20,25 @@ final class Registration implements OwnedResource {
 
     private final OwnedResource item;
 
-    Registration(OwnedResource item) {
+    private Registration(OwnedResource item) {
         this.item = item;
+    }
+
+    /**
+     * Asks {@code owner} to take a new busy spell of {@code item}. Call with no lock held.
+     *
+     * @param refused what to log, as a warning, if the owner refuses: {@code "work 'x' not queued"}
+     * @return the registration, or null if the owner refused (it is going away, or at a limit)
+     */
+    static Registration adopt(Owner owner, OwnedResource item, String refused) {
+        Registration r = new Registration(item);
+        try {
+            owner.adopt(r);
+            return r;
+        } catch (KernelException e) {
+            owner.printk(Level.WARNING, refused + ": " + e.getMessage() + " (" + e.errno() + ")");
+            return null;
+        }
     }
 
     @Override

@@ -1,6 +1,5 @@
 package io.kmod4j.workqueue;
 
-import io.kmod4j.KernelException;
 import io.kmod4j.internal.OwnedResource;
 import io.kmod4j.internal.Owner;
 import io.kmod4j.internal.Ownership;
@@ -227,12 +226,8 @@ public sealed class Work permits DelayedWork {
                 }
             }
             // Idle: the owner must take the work before it can become pending.
-            fresh = new Registration(resource);
-            try {
-                o.adopt(fresh);
-            } catch (KernelException e) {
-                o.printk(Level.WARNING, "work '" + name + "' not queued: " + e.getMessage()
-                        + " (" + e.errno() + ")");
+            fresh = Registration.adopt(o, resource, "work '" + name + "' not queued");
+            if (fresh == null) {
                 return false;
             }
         }
@@ -722,6 +717,7 @@ public sealed class Work permits DelayedWork {
         return resource.describe();
     }
 
+    /** What the owner's reports call it: {@code "work"} or {@code "delayed_work"}. */
     String kind() {
         return "work";
     }

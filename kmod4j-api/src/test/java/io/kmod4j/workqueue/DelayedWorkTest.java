@@ -192,7 +192,7 @@ class DelayedWorkTest {
         DelayedWork dw = counting("armed");
         dw.schedule(ms(10));
         OwnedResource r = owner.resources().getFirst();
-        assertThat(r.kind()).isEqualTo("delayed work");
+        assertThat(r.kind()).isEqualTo("delayed_work");
         assertThat(r.describe()).contains("pending (timer armed) for events");
 
         r.requestStop();

@@ -278,6 +278,16 @@ class KTimerTest {
     }
 
     @Test
+    void anOwnerThatRefusesLeavesTheTimerIdleWithAWarning() throws Exception {
+        TestOwner full = new TestOwner("full", 0, null);
+        KTimer t = full.call(() -> new KTimer("unwanted", runs::incrementAndGet));
+        assertThat(t.modify(ms(1))).isFalse();
+        assertThat(t.isPending()).isFalse();
+        assertThat(full.clock().pending()).isZero();
+        assertThat(full.dmesg()).contains("timer 'unwanted' not armed").contains("EAGAIN");
+    }
+
+    @Test
     void requestStopDisarmsAndDropsAnExpiryWhoseCallbackHasNotStarted() throws Exception {
         ManualExecutor kworkers = new ManualExecutor();
         ExecutorOwner manual = new ExecutorOwner(owner, kworkers);
