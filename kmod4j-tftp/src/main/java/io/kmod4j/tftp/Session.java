@@ -101,6 +101,11 @@ final class Session {
      * transport so that the owner's blocked receive fails at once. Idempotent.
      */
     void abort(String reason) {
+        abort(reason, true);
+    }
+
+    /** As {@link #abort(String)}; with {@code tellPeer} false the peer is left to time out. */
+    void abort(String reason, boolean tellPeer) {
         synchronized (this) {
             if (aborting) {
                 return;
@@ -110,7 +115,7 @@ final class Session {
         // The ERROR goes out before the reason is published: once the owner sees the reason it
         // stops and closes the transport, and an ERROR sent after that would be lost.
         InetSocketAddress p = peer;
-        if (p != null) {
+        if (p != null && tellPeer) {
             sendErrorQuietly(p, ErrorPacket.NOT_DEFINED, reason);
         }
         abortReason = reason;

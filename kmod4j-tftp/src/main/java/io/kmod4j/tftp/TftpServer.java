@@ -136,6 +136,19 @@ public final class TftpServer implements AutoCloseable {
      */
     @Override
     public void close() {
+        stop(true);
+    }
+
+    /**
+     * Stops the server like {@link #close()}, but without a word to the clients: no ERROR is sent,
+     * they time out. This is how a device that loses power looks from the network. Same waiting
+     * rules as {@code close()}.
+     */
+    public void halt() {
+        stop(false);
+    }
+
+    private void stop(boolean tellClients) {
         List<Transfer> running;
         synchronized (lock) {
             state = State.CLOSED;
@@ -145,7 +158,7 @@ public final class TftpServer implements AutoCloseable {
         for (Transfer t : running) {
             Session s = t.session;
             if (s != null) {
-                s.abort("server shutting down");
+                s.abort("server shutting down", tellClients);
             }
         }
         joinQuietly(listenerThread);
@@ -247,7 +260,7 @@ public final class TftpServer implements AutoCloseable {
             Session session = new Session(transport, client.getAddress(), client, config.timeout, config.maxRetries);
             self.session = session;
             if (state != State.RUNNING) {
-                session.abort("server shutting down");
+                session.abort("server shutting down", false);
             }
             if (request.mode() != TransferMode.OCTET) {
                 session.sendErrorToPeerQuietly(ErrorPacket.NOT_DEFINED,

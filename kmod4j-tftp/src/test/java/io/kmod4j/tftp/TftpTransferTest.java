@@ -555,6 +555,34 @@ class TftpTransferTest {
     }
 
     @Test
+    void haltingTheServerLeavesClientsToTimeOut() throws Exception {
+        CountDownLatch blocked = new CountDownLatch(1);
+        MemoryHandler slow = new MemoryHandler() {
+            @Override
+            void beforeWrite(TransferRequest request, long block) {
+                if (block == 2) {
+                    blocked.countDown();
+                }
+            }
+        };
+        TftpServer s = serverBuilder(slow).start();
+        TftpClient c = TftpClient.builder().retransmitTimeout(Duration.ofMillis(50)).maxRetries(2).build();
+        AtomicReference<Throwable> outcome = new AtomicReference<>();
+        Thread uploader = Thread.ofPlatform().start(() -> {
+            try {
+                c.upload(s.address(), "endless", endless(), -1, TransferOptions.none(), ProgressListener.NONE);
+            } catch (Throwable t) {
+                outcome.set(t);
+            }
+        });
+        assertThat(blocked.await(10, TimeUnit.SECONDS)).isTrue();
+        s.halt();
+        uploader.join(Duration.ofSeconds(10));
+        assertThat(outcome.get()).isInstanceOf(TftpTimeoutException.class);
+        assertThat(slow.aborts).singleElement().isInstanceOf(TftpCancelledException.class);
+    }
+
+    @Test
     void serverRefusesNetasciiBadOptionsAndStrayPackets() throws Exception {
         assertThat(exchange(new TftpPacket.Request(Opcode.RRQ, "f", TransferMode.NETASCII, Map.of())))
                 .isEqualTo(new ErrorPacket(0, "netascii mode is not supported, use octet (binary) mode"));
