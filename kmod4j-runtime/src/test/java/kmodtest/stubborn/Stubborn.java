@@ -11,7 +11,9 @@ public final class Stubborn implements Module {
     @Override
     public void init(ModuleContext ctx) throws KernelException {
         CountDownLatch gate = (CountDownLatch) System.getProperties().get("kmodtest.stubborn.gate");
+        CountDownLatch started = (CountDownLatch) System.getProperties().get("kmodtest.stubborn.started");
         KThread.run("stubborn-thread", () -> {
+            started.countDown();
             boolean interrupted = false;
             while (true) {
                 try {

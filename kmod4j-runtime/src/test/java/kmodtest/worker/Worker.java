@@ -4,11 +4,15 @@ import io.kmod4j.KernelException;
 import io.kmod4j.Module;
 import io.kmod4j.ModuleContext;
 import io.kmod4j.kthread.KThread;
+import io.kmod4j.workqueue.DelayedWork;
+import io.kmod4j.workqueue.KTimer;
+import io.kmod4j.workqueue.Work;
 import java.time.Duration;
 
 /**
- * A module that starts long-lived kthreads and leaves them running at exit: the runtime must stop
- * and join them. Used for the load/unload cycle tests.
+ * A module that starts long-lived kthreads, a self-requeueing work item, a delayed work and a
+ * timer, and leaves all of them running at exit: the runtime must stop and join them. Used for
+ * the load/unload cycle tests.
  */
 public final class Worker implements Module {
     int threads = 2;
@@ -24,10 +28,15 @@ public final class Worker implements Module {
             });
         }
         KThread.run("worker-oneshot", () -> 0);
+        Work[] poll = new Work[1];
+        poll[0] = new Work("worker-poll", () -> poll[0].schedule()); // requeues itself forever
+        poll[0].schedule();
+        new DelayedWork("worker-later", () -> { }).schedule(Duration.ofHours(1));
+        new KTimer("worker-watchdog", () -> { }).modify(Duration.ofHours(1));
     }
 
     @Override
     public void exit() {
-        // deliberately leaves its threads to the runtime
+        // deliberately leaves everything to the runtime
     }
 }

@@ -79,7 +79,7 @@ public record KernelConfig(
         private int threadLimitPerModule = 1024;
         private Path moduleDir = Path.of("modules");
         private RmmodOptions.Verification verification = RmmodOptions.Verification.SYNC;
-        private int maxCollections = 4;
+        private int maxCollections = io.kmod4j.runtime.unload.LoaderVerifier.DEFAULT_MAX_COLLECTIONS;
         private Duration verifyBatchWindow = Duration.ofMillis(50);
         private boolean slf4j;
         private Path devicesFile;

@@ -269,8 +269,11 @@ class ModuleLifecycleTest extends KernelTestBase {
         void aKThreadIgnoringStopGivesAHungTaskReportAndEtimedoutThenUnloadsOnceItEnds() throws Exception {
             CountDownLatch gate = new CountDownLatch(1);
             Shared.put("kmodtest.stubborn.gate", gate);
+            CountDownLatch started = new CountDownLatch(1);
+            Shared.put("kmodtest.stubborn.started", started);
             try {
                 kernel.insmod(jar("stubborn", Stubborn.class));
+                started.await(); // a stop before the first run would just cancel the thread
                 RmmodOptions quick = RmmodOptions.defaults().withTimeout(Duration.ofMillis(300));
                 KernelException e = errno(Errno.ETIMEDOUT, catchThrowable(() -> kernel.rmmod("stubborn", quick)));
                 assertThat(e.getMessage()).contains("stubborn-thread");
@@ -288,6 +291,7 @@ class ModuleLifecycleTest extends KernelTestBase {
             } finally {
                 gate.countDown();
                 Shared.remove("kmodtest.stubborn.gate");
+                Shared.remove("kmodtest.stubborn.started");
             }
         }
 
@@ -295,11 +299,15 @@ class ModuleLifecycleTest extends KernelTestBase {
         void forceDropsAStragglerAndTaintsRAndZ() throws Exception {
             CountDownLatch gate = new CountDownLatch(1);
             Shared.put("kmodtest.stubborn.gate", gate);
+            CountDownLatch started = new CountDownLatch(1);
+            Shared.put("kmodtest.stubborn.started", started);
             try {
                 kernel.insmod(jar("stubborn", Stubborn.class));
+                started.await(); // a stop before the first run would just cancel the thread
                 UnloadReport r = kernel.rmmod("stubborn", new RmmodOptions(true, Duration.ofMillis(200),
                         RmmodOptions.Verification.SYNC));
                 assertThat(r.outcome()).isEqualTo(UnloadReport.Outcome.FORCED);
+                assertThat(r.leaks()).extracting(UnloadReport.ThreadLeak::thread).contains("stubborn-thread");
                 assertThat(r.loader()).isEqualTo(LoaderVerdict.NOT_COLLECTED);
                 assertThat(kernel.taints()).contains(Taint.FORCED_RMMOD, Taint.LEAKED);
                 assertThat(kernel.unloadedTaintedModules()).anyMatch(s -> s.startsWith("stubborn(") && s.endsWith(":1"));
@@ -307,6 +315,7 @@ class ModuleLifecycleTest extends KernelTestBase {
             } finally {
                 gate.countDown();
                 Shared.remove("kmodtest.stubborn.gate");
+                Shared.remove("kmodtest.stubborn.started");
             }
         }
 

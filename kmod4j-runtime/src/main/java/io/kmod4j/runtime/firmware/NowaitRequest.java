@@ -43,8 +43,8 @@ final class NowaitRequest implements FirmwareRequest, OwnedResource, Runnable {
 
     private final String name;
     private final Device dev;
-    private final Lookup lookup;
-    private final FirmwareCallback callback;
+    private volatile Lookup lookup;             // dropped at the end: a queued task must not pin module code
+    private volatile FirmwareCallback callback; // likewise
     private final Owner owner;
     private final LoadedModule module; // pinned while pending; null for other owners
     private final CountDownLatch finished = new CountDownLatch(1);
@@ -75,6 +75,7 @@ final class NowaitRequest implements FirmwareRequest, OwnedResource, Runnable {
             state = State.RUNNING;
             runner = Thread.currentThread();
         }
+        FirmwareCallback cb = callback;
         try {
             FirmwareResult result;
             try {
@@ -86,7 +87,7 @@ final class NowaitRequest implements FirmwareRequest, OwnedResource, Runnable {
             }
             FirmwareResult r = result;
             try {
-                InModule.run(owner, () -> callback.done(r));
+                InModule.run(owner, () -> cb.done(r));
             } catch (Throwable t) {
                 StringWriter trace = new StringWriter();
                 t.printStackTrace(new PrintWriter(trace));
@@ -106,6 +107,8 @@ final class NowaitRequest implements FirmwareRequest, OwnedResource, Runnable {
             state = last;
             runner = null;
         }
+        lookup = null;
+        callback = null;
         owner.release(this);
         if (module != null) {
             module.put();

@@ -30,7 +30,7 @@ import java.util.concurrent.locks.ReentrantLock;
 public final class LoaderVerifier implements AutoCloseable {
 
     /** Collections tried before a loader is declared not collected. */
-    public static final int DEFAULT_MAX_COLLECTIONS = 4;
+    public static final int DEFAULT_MAX_COLLECTIONS = 6;
 
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition work = lock.newCondition();
@@ -79,9 +79,28 @@ public final class LoaderVerifier implements AutoCloseable {
             if (ref.refersTo(null)) {
                 return true;
             }
-            Thread.onSpinWait();
+            if (i + 1 < maxCollections) {
+                pause(backoff(i));
+            }
         }
         return ref.refersTo(null);
+    }
+
+    /**
+     * Time to let threads that just signalled "done" finish returning before the next
+     * collection: a worker that ran module code still holds it in its frame (and a terminated
+     * thread's task) for a moment after it says it is done, longer on a loaded machine.
+     */
+    static Duration backoff(int attempt) {
+        return Duration.ofMillis(20L << Math.min(attempt, 6));
+    }
+
+    private static void pause(Duration d) {
+        try {
+            Thread.sleep(d);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     /**
@@ -132,8 +151,10 @@ public final class LoaderVerifier implements AutoCloseable {
                 if (closed) {
                     return;
                 }
-                // Let more unloads join this batch: one collection then proves them all.
-                long nanos = batchWindow.toNanos();
+                // Let more unloads join this batch: one collection then proves them all. Loaders
+                // that survived a collection wait longer before the next (see backoff()).
+                int retries = pending.stream().mapToInt(p -> p.collectionsSeen).min().orElse(0);
+                long nanos = Math.max(batchWindow.toNanos(), retries == 0 ? 0 : backoff(retries - 1).toNanos());
                 while (nanos > 0 && !closed) {
                     try {
                         nanos = work.awaitNanos(nanos);
