@@ -6,10 +6,18 @@ import java.util.Optional;
 /**
  * Something an {@link Owner} must stop before it can go away: a kthread, a work item, a timer, a
  * pending firmware request. <b>Not API.</b>
+ *
+ * <p>Owners compare resources by identity. One work item or timer shows up as a fresh resource
+ * object for each busy spell (from idle to pending or running and back), so an owner may briefly
+ * see two for the same item. {@link #requestStop()} may call {@link Owner#release} on the
+ * calling thread: owners iterate over a copy of their resources.
  */
 public interface OwnedResource {
 
-    /** What it is: {@code "kthread"}, {@code "work"}, {@code "timer"}, ... */
+    /**
+     * What it is: {@code "kthread"}, {@code "work"}, {@code "delayed_work"}, {@code "timer"},
+     * {@code "workqueue"}, {@code "firmware request"}, {@code "fw_upload"}.
+     */
     String kind();
 
     /** Its name, for reports. */

@@ -23,6 +23,7 @@ public final class Ownership {
     public static final java.util.Set<String> API_PACKAGES = java.util.Set.of(
             "io.kmod4j", "io.kmod4j.sync", "io.kmod4j.kthread", "io.kmod4j.log",
             "io.kmod4j.internal", "io.kmod4j.workqueue", "io.kmod4j.driver", "io.kmod4j.firmware");
+    // A new API package must be added here, or its classes would be taken for the caller.
 
     private Ownership() {}
 

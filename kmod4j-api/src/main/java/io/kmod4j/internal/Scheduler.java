@@ -19,6 +19,8 @@ public interface Scheduler {
      *
      * @param delay zero or negative means as soon as possible
      * @return a handle that can cancel the task while it has not started
+     * @throws java.util.concurrent.RejectedExecutionException once the scheduler is shut down
+     *     (its kernel closed); callers clean up their own state first
      */
     Scheduled schedule(Runnable task, Duration delay);
 

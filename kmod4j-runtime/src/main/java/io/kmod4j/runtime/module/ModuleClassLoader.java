@@ -40,7 +40,7 @@ public final class ModuleClassLoader extends ClassLoader implements OwnedClassLo
     /** API packages a module sees; {@code io.kmod4j.internal} is deliberately not among them. */
     public static final Set<String> VISIBLE_API_PACKAGES = Set.of(
             "io.kmod4j", "io.kmod4j.sync", "io.kmod4j.kthread", "io.kmod4j.log", "io.kmod4j.workqueue",
-            "io.kmod4j.timer", "io.kmod4j.driver", "io.kmod4j.firmware");
+            "io.kmod4j.driver", "io.kmod4j.firmware");
 
     private final ClassLoader apiLoader;
     private final Map<String, ModuleClassLoader> imports;
