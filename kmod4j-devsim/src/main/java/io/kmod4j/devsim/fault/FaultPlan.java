@@ -392,7 +392,7 @@ public final class FaultPlan {
     }
 
     /**
-     * Parses {@code 250ms}, {@code 2s}, {@code 1m} or an ISO-8601 duration.
+     * Parses {@code 250ms}, {@code 2s}, {@code 1m}, {@code 1h} or an ISO-8601 duration.
      *
      * @param text the duration
      * @return it
@@ -407,6 +407,8 @@ public final class FaultPlan {
             d = Duration.ofMillis(Math.round(Double.parseDouble(t.substring(0, t.length() - 1)) * 1000));
         } else if (t.endsWith("m") && !t.startsWith("p")) {
             d = Duration.ofMinutes(Long.parseLong(t.substring(0, t.length() - 1)));
+        } else if (t.endsWith("h") && !t.startsWith("p")) {
+            d = Duration.ofHours(Long.parseLong(t.substring(0, t.length() - 1)));
         } else {
             d = Duration.parse(text.trim().toUpperCase(Locale.ROOT));
         }

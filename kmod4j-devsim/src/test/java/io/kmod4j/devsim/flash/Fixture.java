@@ -55,6 +55,17 @@ public final class Fixture {
                 options, listener);
     }
 
+    /** An upload that is expected to die with the device: gives up after about half a second. */
+    public static Exception uploadIntoPowerCut(InetSocketAddress device, byte[] image, TransferOptions options) {
+        try {
+            TftpClient.builder().retransmitTimeout(Duration.ofMillis(150)).maxRetries(2).build().upload(device,
+                    "firmware", new ByteArrayInputStream(image), image.length, options, ProgressListener.NONE);
+            return null;
+        } catch (Exception e) {
+            return e;
+        }
+    }
+
     /** Reads the status document over TFTP, as a driver would. */
     public static Map<String, String> readStatus(InetSocketAddress device) throws Exception {
         ByteArrayOutputStream out = new ByteArrayOutputStream();

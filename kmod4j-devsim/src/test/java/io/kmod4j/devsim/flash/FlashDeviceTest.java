@@ -119,7 +119,7 @@ class FlashDeviceTest {
         long blocks = V2.length / 1024 + 1;
         long cutAt = 1 + new java.util.Random(seed).nextLong(blocks);
         start(FaultPlan.builder().powerCutAtBlock(cutAt).build(), Duration.ofMillis(50));
-        Throwable failure = catchThrowableOfType(Exception.class, () -> upload(device.address(), V2, options));
+        Throwable failure = Fixture.uploadIntoPowerCut(device.address(), V2, options);
         assertThat(failure).as("the upload cannot succeed once power is gone").isNotNull();
         assertThat(device.status().state()).isEqualTo(DeviceState.OFF);
         device.restart();
@@ -135,8 +135,7 @@ class FlashDeviceTest {
     @Test
     void powerCutHalfwayThroughTheBootRecordKeepsTheOldImage() throws Exception {
         start(FaultPlan.builder().powerCutInSwitch().build(), Duration.ofMillis(50));
-        assertThat(catchThrowableOfType(Exception.class, () -> upload(device.address(), V2, TransferOptions.none())))
-                .isNotNull();
+        assertThat(Fixture.uploadIntoPowerCut(device.address(), V2, TransferOptions.none())).isNotNull();
         device.restart();
         assertRunsV1(device.status());
         assertThat(device.status().slotB().valid()).as("the new image was verified, just never switched to")
