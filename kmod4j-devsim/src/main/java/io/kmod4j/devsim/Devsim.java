@@ -58,6 +58,7 @@ public final class Devsim {
                                             drop|dup:in|out:N or :p=P      delay:in|out:N|p=P:DUR
                                             hold-ack:K:DUR                 corrupt-block:K
                                             power-cut-at-block:N           power-cut-in-switch
+                                            slow-switch:DUR
                                             busy[:COUNT]                   refuse:ERROR[@block=N]
                                             self-test-fail
                                           ERROR is an fw_upload error: hw-error, timeout, user-abort,

@@ -13,7 +13,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * A test transport over real UDP that drops or duplicates datagrams as a rule decides, and logs
  * every datagram it passes, so that tests of loss and duplication are deterministic.
  */
-final class FaultyTransport implements DatagramTransport {
+class FaultyTransport implements DatagramTransport {
 
     enum Dir { IN, OUT }
 

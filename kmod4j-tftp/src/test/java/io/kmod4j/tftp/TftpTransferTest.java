@@ -554,6 +554,85 @@ class TftpTransferTest {
         }
     }
 
+    /** Counts the client's sockets: each one opened must be closed by the time the call returns. */
+    private static final class CountingTransports implements DatagramTransport.Factory {
+        final java.util.concurrent.atomic.AtomicInteger open = new java.util.concurrent.atomic.AtomicInteger();
+        final java.util.concurrent.atomic.AtomicInteger opened = new java.util.concurrent.atomic.AtomicInteger();
+
+        @Override
+        public DatagramTransport open(InetSocketAddress local) throws IOException {
+            UdpTransport inner = UdpTransport.open(local);
+            opened.incrementAndGet();
+            open.incrementAndGet();
+            return new FaultyTransport(inner, (d, i, p) -> Action.PASS, null) {
+                private final java.util.concurrent.atomic.AtomicBoolean closed =
+                        new java.util.concurrent.atomic.AtomicBoolean();
+
+                @Override
+                public void close() {
+                    if (closed.compareAndSet(false, true)) {
+                        open.decrementAndGet();
+                    }
+                    super.close();
+                }
+            };
+        }
+    }
+
+    @Test
+    void theClientReleasesItsSocketOnEveryWayOut() throws Exception {
+        CountingTransports sockets = new CountingTransports();
+        TftpClient.Builder b = TftpClient.builder().retransmitTimeout(Duration.ofMillis(50)).maxRetries(1)
+                .transports(sockets);
+        upload(b.build(), "ok", new byte[5000], TransferOptions.recommended()); // success
+        assertThat(download(b.build(), "ok", TransferOptions.none())).hasSize(5000);
+        assertThatThrownBy(() -> download(b.build(), "missing", TransferOptions.none()))
+                .isInstanceOf(TftpErrorException.class); // peer error
+        try (DatagramSocket silent = new DatagramSocket(0, InetAddress.getLoopbackAddress())) {
+            assertThatThrownBy(() -> b.build().upload((InetSocketAddress) silent.getLocalSocketAddress(), "x",
+                    new ByteArrayInputStream(new byte[1]), 1, TransferOptions.none(), ProgressListener.NONE))
+                    .isInstanceOf(TftpTimeoutException.class); // timeout
+        }
+        assertThatThrownBy(() -> b.build().upload(server.address(), "short", new ByteArrayInputStream(new byte[1]), 2,
+                TransferOptions.none(), ProgressListener.NONE)).hasMessageContaining("ended after"); // local I/O
+        assertThatThrownBy(() -> b.build().upload(server.address(), "boom", new ByteArrayInputStream(new byte[9000]),
+                9000, TransferOptions.none(), (bytes, total) -> {
+                    throw new IllegalStateException("listener bug");
+                })).hasMessage("listener bug"); // caller's bug
+        TftpClient cancelled = b.build();
+        cancelled.cancel();
+        assertThatThrownBy(() -> upload(cancelled, "c", new byte[1], TransferOptions.none()))
+                .isInstanceOf(TftpCancelledException.class);
+        assertThat(sockets.opened).hasValue(6);
+        assertThat(sockets.open).as("sockets still open").hasValue(0);
+    }
+
+    @Test
+    void theClientStartsNoThread() throws Exception {
+        java.lang.management.ThreadMXBean mx = java.lang.management.ManagementFactory.getThreadMXBean();
+        java.util.concurrent.atomic.AtomicInteger serverThreadsMade = new java.util.concurrent.atomic.AtomicInteger();
+        try (TftpServer platform = TftpServer.builder(handler).dally(Duration.ZERO).threads(r -> {
+            serverThreadsMade.incrementAndGet();
+            return Thread.ofPlatform().daemon().unstarted(r);
+        }).start()) {
+            byte[] data = randomBytes(300_000, 11);
+            TftpClient c = client();
+            c.upload(platform.address(), "warm", new ByteArrayInputStream(data), data.length,
+                    TransferOptions.recommended(), ProgressListener.NONE); // load classes first
+            long before = mx.getTotalStartedThreadCount();
+            int serverBefore = serverThreadsMade.get();
+            TftpClient c2 = client();
+            c2.upload(platform.address(), "f", new ByteArrayInputStream(data), data.length,
+                    TransferOptions.recommended(), ProgressListener.NONE);
+            ByteArrayOutputStream out = new ByteArrayOutputStream();
+            c2.download(platform.address(), "f", out, TransferOptions.recommended(), ProgressListener.NONE);
+            long started = mx.getTotalStartedThreadCount() - before;
+            assertThat(out.toByteArray()).isEqualTo(data);
+            assertThat(started).as("platform threads started, all of them the server's")
+                    .isEqualTo(serverThreadsMade.get() - serverBefore);
+        }
+    }
+
     @Test
     void haltingTheServerLeavesClientsToTimeOut() throws Exception {
         CountDownLatch blocked = new CountDownLatch(1);

@@ -37,6 +37,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * corrupt-block:K          flip a byte of data block K as it is written to flash
  * power-cut-at-block:N     cut power when data block N arrives, before it is written
  * power-cut-in-switch      cut power halfway through writing the boot record
+ * slow-switch:DURATION     stay in the switching state that long before writing the boot record
  * busy[:COUNT]             refuse the next COUNT (default 1) uploads with device-busy
  * refuse:ERROR[@block=N]   refuse the next upload with an fw_upload error, at the request or at block N
  * self-test-fail           the next trial boot fails its self-test and reverts
@@ -92,6 +93,7 @@ public final class FaultPlan {
     private final long corruptBlock;
     private final long powerCutAtBlock;
     private final AtomicBoolean powerCutInSwitch;
+    private final Duration slowSwitch;
     private final AtomicInteger busy;
     private final AtomicBoolean corruptPending;
     private final AtomicBoolean powerCutPending;
@@ -110,6 +112,7 @@ public final class FaultPlan {
         this.corruptBlock = b.corruptBlock;
         this.powerCutAtBlock = b.powerCutAtBlock;
         this.powerCutInSwitch = new AtomicBoolean(b.powerCutInSwitch);
+        this.slowSwitch = b.slowSwitch;
         this.busy = new AtomicInteger(b.busy);
         this.corruptPending = new AtomicBoolean(b.corruptBlock > 0);
         this.powerCutPending = new AtomicBoolean(b.powerCutAtBlock > 0);
@@ -193,7 +196,13 @@ public final class FaultPlan {
         return Optional.empty();
     }
 
-    /** @param block absolute data block number @return the error to stop at this block with, if any */
+    /**
+
+     * @param block absolute data block number
+
+     * @return the error to stop at this block with, if any
+
+     */
     public Optional<FwUploadError> takeRefusalAtBlock(long block) {
         if (refuseAtBlock > 0 && block == refuseAtBlock && refusePending.compareAndSet(true, false)) {
             return refuse;
@@ -201,12 +210,24 @@ public final class FaultPlan {
         return Optional.empty();
     }
 
-    /** @param block absolute data block number @return true if this block is to be corrupted */
+    /**
+
+     * @param block absolute data block number
+
+     * @return true if this block is to be corrupted
+
+     */
     public boolean takeCorruption(long block) {
         return block == corruptBlock && corruptPending.compareAndSet(true, false);
     }
 
-    /** @param block absolute data block number @return true if power is to be cut now */
+    /**
+
+     * @param block absolute data block number
+
+     * @return true if power is to be cut now
+
+     */
     public boolean takePowerCutAtBlock(long block) {
         return block == powerCutAtBlock && powerCutPending.compareAndSet(true, false);
     }
@@ -214,6 +235,14 @@ public final class FaultPlan {
     /** @return true if power is to be cut in the middle of writing the boot record */
     public boolean takePowerCutInSwitch() {
         return powerCutInSwitch.compareAndSet(true, false);
+    }
+
+    /**
+     * @return how long every switch lingers in the {@code switching} state (zero unless {@code
+     *     slow-switch} was given): lets a driver's test see the critical section and its EBUSY
+     */
+    public Duration switchDelay() {
+        return slowSwitch;
     }
 
     /** @return true if this self-test is to fail */
@@ -231,6 +260,7 @@ public final class FaultPlan {
         private long corruptBlock = -1;
         private long powerCutAtBlock = -1;
         private boolean powerCutInSwitch;
+        private Duration slowSwitch = Duration.ZERO;
         private int busy;
         private boolean selfTestFail;
         private Optional<FwUploadError> refuse = Optional.empty();
@@ -239,20 +269,40 @@ public final class FaultPlan {
         private Builder() {
         }
 
-        /** @param seed for probabilistic faults @return this */
+        /**
+
+         * @param seed for probabilistic faults
+
+         * @return this
+
+         */
         public Builder seed(long seed) {
             this.seed = seed;
             return this;
         }
 
-        /** @param rule a datagram fault @return this */
+        /**
+
+         * @param rule a datagram fault
+
+         * @return this
+
+         */
         public Builder datagram(DatagramRule rule) {
             rules.add(Objects.requireNonNull(rule, "rule"));
             specs.add(rule.toString());
             return this;
         }
 
-        /** @param block the wire block number K @param delay how long @return this */
+        /**
+
+         * @param block the wire block number K
+
+         * @param delay how long
+
+         * @return this
+
+         */
         public Builder holdAck(int block, Duration delay) {
             this.holdAckBlock = block;
             this.holdAckDelay = delay;
@@ -260,14 +310,26 @@ public final class FaultPlan {
             return this;
         }
 
-        /** @param block absolute data block, 1-based @return this */
+        /**
+
+         * @param block absolute data block, 1-based
+
+         * @return this
+
+         */
         public Builder corruptBlock(long block) {
             this.corruptBlock = positive(block);
             specs.add("corrupt-block:" + block);
             return this;
         }
 
-        /** @param block absolute data block, 1-based @return this */
+        /**
+
+         * @param block absolute data block, 1-based
+
+         * @return this
+
+         */
         public Builder powerCutAtBlock(long block) {
             this.powerCutAtBlock = positive(block);
             specs.add("power-cut-at-block:" + block);
@@ -281,14 +343,39 @@ public final class FaultPlan {
             return this;
         }
 
-        /** @param count uploads to refuse with device-busy @return this */
+        /**
+
+         * @param delay how long each switch stays in the switching state
+
+         * @return this
+
+         */
+        public Builder slowSwitch(Duration delay) {
+            this.slowSwitch = delay;
+            specs.add("slow-switch:" + delay);
+            return this;
+        }
+
+        /**
+
+         * @param count uploads to refuse with device-busy
+
+         * @return this
+
+         */
         public Builder busy(int count) {
             this.busy = count;
             specs.add("busy:" + count);
             return this;
         }
 
-        /** @param error refuse the next upload's request with it @return this */
+        /**
+
+         * @param error refuse the next upload's request with it
+
+         * @return this
+
+         */
         public Builder refuse(FwUploadError error) {
             this.refuse = Optional.of(error);
             this.refuseAtBlock = -1;
@@ -296,7 +383,15 @@ public final class FaultPlan {
             return this;
         }
 
-        /** @param error stop the next upload with it @param block at this data block @return this */
+        /**
+
+         * @param error stop the next upload with it
+
+         * @param block at this data block
+
+         * @return this
+
+         */
         public Builder refuseAtBlock(FwUploadError error, long block) {
             this.refuse = Optional.of(error);
             this.refuseAtBlock = positive(block);
@@ -311,7 +406,13 @@ public final class FaultPlan {
             return this;
         }
 
-        /** @param spec one spec in the syntax of the class comment @return this */
+        /**
+
+         * @param spec one spec in the syntax of the class comment
+
+         * @return this
+
+         */
         public Builder spec(String spec) {
             String[] p = spec.trim().toLowerCase(Locale.ROOT).split(":");
             switch (p[0]) {
@@ -353,6 +454,10 @@ public final class FaultPlan {
                 case "power-cut-in-switch" -> {
                     need(p, 1);
                     powerCutInSwitch = true;
+                }
+                case "slow-switch" -> {
+                    need(p, 2);
+                    slowSwitch = duration(p[1]);
                 }
                 case "busy" -> busy = p.length == 1 ? 1 : Integer.parseInt(p[1]);
                 case "self-test-fail" -> {

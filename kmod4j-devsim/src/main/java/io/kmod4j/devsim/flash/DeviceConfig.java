@@ -57,43 +57,85 @@ public record DeviceConfig(Path stateDir, InetSocketAddress bindAddress, Optiona
                 Optional.empty());
     }
 
-    /** @param a the bind address @return a copy */
+    /**
+
+     * @param a the bind address
+
+     * @return a copy
+
+     */
     public DeviceConfig withBindAddress(InetSocketAddress a) {
         return new DeviceConfig(stateDir, a, trustedKey, slotCapacity, selfTestDelay, retransmitTimeout, faults,
                 initialImage);
     }
 
-    /** @param key the trusted key @return a copy */
+    /**
+
+     * @param key the trusted key
+
+     * @return a copy
+
+     */
     public DeviceConfig withTrustedKey(Optional<PublicKey> key) {
         return new DeviceConfig(stateDir, bindAddress, key, slotCapacity, selfTestDelay, retransmitTimeout, faults,
                 initialImage);
     }
 
-    /** @param bytes slot capacity @return a copy */
+    /**
+
+     * @param bytes slot capacity
+
+     * @return a copy
+
+     */
     public DeviceConfig withSlotCapacity(long bytes) {
         return new DeviceConfig(stateDir, bindAddress, trustedKey, bytes, selfTestDelay, retransmitTimeout, faults,
                 initialImage);
     }
 
-    /** @param delay self-test delay @return a copy */
+    /**
+
+     * @param delay self-test delay
+
+     * @return a copy
+
+     */
     public DeviceConfig withSelfTestDelay(Duration delay) {
         return new DeviceConfig(stateDir, bindAddress, trustedKey, slotCapacity, delay, retransmitTimeout, faults,
                 initialImage);
     }
 
-    /** @param timeout TFTP retransmission timeout @return a copy */
+    /**
+
+     * @param timeout TFTP retransmission timeout
+
+     * @return a copy
+
+     */
     public DeviceConfig withRetransmitTimeout(Duration timeout) {
         return new DeviceConfig(stateDir, bindAddress, trustedKey, slotCapacity, selfTestDelay, timeout, faults,
                 initialImage);
     }
 
-    /** @param plan faults @return a copy */
+    /**
+
+     * @param plan faults
+
+     * @return a copy
+
+     */
     public DeviceConfig withFaults(FaultPlan plan) {
         return new DeviceConfig(stateDir, bindAddress, trustedKey, slotCapacity, selfTestDelay, retransmitTimeout, plan,
                 initialImage);
     }
 
-    /** @param image initial image @return a copy */
+    /**
+
+     * @param image initial image
+
+     * @return a copy
+
+     */
     public DeviceConfig withInitialImage(Optional<Path> image) {
         return new DeviceConfig(stateDir, bindAddress, trustedKey, slotCapacity, selfTestDelay, retransmitTimeout,
                 faults, image);

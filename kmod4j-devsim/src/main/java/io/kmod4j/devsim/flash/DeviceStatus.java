@@ -87,7 +87,13 @@ public record DeviceStatus(DeviceState state, Optional<Slot> activeSlot, SlotInf
         Objects.requireNonNull(lastError, "lastError");
     }
 
-    /** @param slot A or B @return what it holds */
+    /**
+
+     * @param slot A or B
+
+     * @return what it holds
+
+     */
     public SlotInfo slot(Slot slot) {
         return switch (slot) {
             case A -> slotA;

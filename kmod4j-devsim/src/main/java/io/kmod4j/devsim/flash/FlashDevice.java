@@ -580,12 +580,28 @@ public final class FlashDevice implements AutoCloseable {
 
         /** The critical section: flip the boot record to the verified slot, on trial. */
         private void switchTo(SlotInfo info) throws IOException {
+            try {
+                flipBootRecord(info);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new PowerLossException();
+            }
+        }
+
+        private void flipBootRecord(SlotInfo info) throws IOException, InterruptedException {
             lock.lock();
             try {
                 if (generation != gen) {
                     throw new PowerLossException();
                 }
                 status = status.withSlot(target, info).withState(DeviceState.SWITCHING);
+                long linger = config.faults().switchDelay().toNanos();
+                while (linger > 0 && generation == gen) {
+                    linger = powerChanged.awaitNanos(linger); // releases the lock: status stays readable
+                }
+                if (generation != gen) {
+                    throw new PowerLossException();
+                }
                 BootRecord next = record.next(Optional.of(target), true, record.active());
                 if (config.faults().takePowerCutInSwitch()) {
                     flash.writeTornRecord(next);

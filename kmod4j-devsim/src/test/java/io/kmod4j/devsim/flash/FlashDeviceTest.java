@@ -251,6 +251,33 @@ class FlashDeviceTest {
         assertThat(third.errorMessage()).isEqualTo("device-busy: the device is booting");
     }
 
+    @Test
+    void theSwitchingCriticalSectionIsVisibleInTheStatus() throws Exception {
+        start(FaultPlan.builder().slowSwitch(Duration.ofMillis(1500)).build(), Duration.ofMillis(50));
+        AtomicReference<Throwable> outcome = new AtomicReference<>();
+        Thread uploader = Thread.ofPlatform().start(() -> {
+            try {
+                upload(device.address(), V2, TransferOptions.recommended());
+            } catch (Throwable t) {
+                outcome.set(t);
+            }
+        });
+        // A driver polls the status document; while it says "switching" it refuses cancel (EBUSY).
+        long end = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+        Map<String, String> seen = readStatus(device.address());
+        while (!seen.get("state").equals("switching")) {
+            assertThat(System.nanoTime()).as("switching seen; last status %s", seen).isLessThan(end);
+            seen = readStatus(device.address());
+        }
+        assertThat(seen).containsEntry("active-slot", "a").containsEntry("slot-b-valid", "yes");
+        TftpErrorException busy = catchThrowableOfType(TftpErrorException.class,
+                () -> upload(device.address(), V1, TransferOptions.none()));
+        assertThat(busy.errorMessage()).isEqualTo("device-busy: the device is switching");
+        uploader.join();
+        assertThat(outcome.get()).isNull();
+        assertThat(awaitState(device, DeviceState.CONFIRMED).activeVersion()).hasValue(new Version(2, 0, 0));
+    }
+
     @ParameterizedTest
     @EnumSource(FwUploadError.class)
     void everyFwUploadErrorCanBeInjectedAndParsesBack(FwUploadError error) throws Exception {
