@@ -385,10 +385,12 @@ public final class ControlServer implements AutoCloseable {
             JsonObject args = request.has("args") ? request.object("args") : JsonObject.empty("args", Errno.EINVAL);
             args.onlyFields(entry.args());
             Object result = entry.op().perform(new Request(op, args, kernel, socket));
-            if (result instanceof Streamed s) {
-                return new StreamStart(ok(s.result()), s.feed());
+            try {
+                return result instanceof Streamed s ? new StreamStart(ok(s.result()), s.feed()) : ok(result);
+            } catch (IllegalArgumentException notJson) {
+                // the op's bug, not the client's: EIO, and the kernel log says which op
+                return failure(new IllegalStateException("its result cannot be written as JSON: " + notJson.getMessage(), notJson), op);
             }
-            return ok(result);
         } catch (Throwable t) {
             return failure(t, op);
         }

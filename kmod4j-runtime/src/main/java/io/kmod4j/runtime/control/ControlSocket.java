@@ -111,11 +111,15 @@ public final class ControlSocket {
             if (!a.isOther()) {
                 throw new KernelException(Errno.EEXIST, socket + " exists and is not a socket; refusing to replace it");
             }
-            try (SocketChannel probe = SocketChannel.open(UnixDomainSocketAddress.of(socket))) {
-                throw new KernelException(Errno.EADDRINUSE, "a kmod4j daemon is already listening on " + socket);
+            SocketChannel probe;
+            try {
+                probe = SocketChannel.open(UnixDomainSocketAddress.of(socket));
             } catch (ConnectException refused) {
-                Files.deleteIfExists(socket);
+                Files.deleteIfExists(socket); // nobody answers: a daemon died without cleaning up
+                return;
             }
+            probe.close();
+            throw new KernelException(Errno.EADDRINUSE, "a kmod4j daemon is already listening on " + socket);
         } catch (IOException e) {
             throw new KernelException(Errno.EIO, "cannot check the existing socket " + socket + ": " + e, e);
         }
