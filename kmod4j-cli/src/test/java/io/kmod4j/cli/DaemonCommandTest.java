@@ -1,0 +1,67 @@
+package io.kmod4j.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.kmod4j.cli.testing.TestJars;
+import io.kmod4j.runtime.Kernel;
+import io.kmod4j.testing.Await;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Path;
+import java.util.concurrent.atomic.AtomicInteger;
+import kmodtest.cli.hello.Hello;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@code kmod4j daemon} in-process: it stops when the thread running it is interrupted. */
+class DaemonCommandTest {
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void servesUntilInterruptedThenUnloadsEverythingAndRemovesTheSocket() throws Exception {
+        Path socket = dir.resolve("run/control.sock");
+        Path hello = TestJars.module("hello", Hello.class).writeTo(dir, "hello.jar");
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        AtomicInteger code = new AtomicInteger(-1);
+        Thread daemon = Thread.ofPlatform().start(() -> code.set(Kmod4j.run(new PrintWriter(out), new PrintWriter(err),
+                "daemon", "--socket", socket.toString(), "--modules", dir.toString())));
+        Await.until("listening", () -> out.toString().endsWith("\n"));
+        assertThat(out.toString()).isEqualTo("kmod4j daemon: listening on " + socket + " (kmod4j " + Kernel.version() + ", pid "
+                + ProcessHandle.current().pid() + ")\n");
+
+        assertThat(CliTestBase.run("insmod", "--socket", socket.toString(), hello.toString()).code()).isZero();
+        CliTestBase.Run again = CliTestBase.run("daemon", "--socket", socket.toString());
+        assertThat(again).isEqualTo(new CliTestBase.Run(1, "",
+                "daemon: ERROR: a kmod4j daemon is already listening on " + socket + " (EADDRINUSE)\n"));
+
+        daemon.interrupt();
+        daemon.join();
+        assertThat(code.get()).isZero();
+        assertThat(err.toString()).isEqualTo("kmod4j daemon: stopped; unloaded 1 module\n");
+        assertThat(socket).doesNotExist();
+        assertThat(out.toString()).as("exactly one line on standard output").hasLineCount(1);
+    }
+
+    @Test
+    void jsonAnnouncesTheSocketVersionAndPid() throws Exception {
+        Path socket = dir.resolve("run/control.sock");
+        StringWriter out = new StringWriter();
+        Thread daemon = Thread.ofPlatform().start(() -> Kmod4j.run(new PrintWriter(out), new PrintWriter(new StringWriter()),
+                "daemon", "--json", "--socket", socket.toString()));
+        Await.until("listening", () -> out.toString().endsWith("\n"));
+        daemon.interrupt();
+        daemon.join();
+        assertThat(out.toString()).isEqualTo("{\"listening\":\"" + socket + "\",\"version\":\"" + Kernel.version() + "\",\"pid\":"
+                + ProcessHandle.current().pid() + "}\n");
+    }
+
+    @Test
+    void aSocketWhereNoDirectoryCanBeIsAnError() throws Exception {
+        Path file = java.nio.file.Files.writeString(dir.resolve("file"), "x");
+        assertThat(CliTestBase.run("daemon", "--socket", file.resolve("control.sock").toString())).isEqualTo(new CliTestBase.Run(1, "",
+                "daemon: ERROR: " + file + " is not a directory; the control socket needs a directory of its own (ENOTDIR)\n"));
+    }
+}
