@@ -206,11 +206,25 @@ public final class FlashDevice implements AutoCloseable {
     private void boot() throws IOException {
         Flash f = new Flash(config.stateDir());
         BootRecord rec = f.loadRecord().orElse(BootRecord.empty());
-        if (rec.sequence() == 0 && config.initialImage().isPresent()) {
-            rec = install(f, config.initialImage().get());
-        }
         SlotInfo a = inspect(f, Slot.A);
         SlotInfo b = inspect(f, Slot.B);
+        if (rec.sequence() == 0) {
+            // No boot record at all. Slots that verify are still bootable: take the newest.
+            Optional<Slot> best = bestValid(a, b);
+            if (best.isPresent()) {
+                rec = rec.next(best, false, Optional.empty());
+                f.writeRecord(rec);
+            } else if (config.initialImage().isPresent()) {
+                rec = install(f, config.initialImage().get());
+                a = inspect(f, Slot.A);
+            }
+        }
+        settle(f, rec, a, b);
+    }
+
+    /** Reverts an unconfirmed trial, skips a slot that does not verify, then serves. */
+    private void settle(Flash f, BootRecord bootRecord, SlotInfo a, SlotInfo b) throws IOException {
+        BootRecord rec = bootRecord;
         Trial trial = Trial.NONE;
         Optional<String> error = Optional.empty();
         boolean trialStillPending = false;
@@ -263,6 +277,13 @@ public final class FlashDevice implements AutoCloseable {
         } finally {
             lock.unlock();
         }
+    }
+
+    private static Optional<Slot> bestValid(SlotInfo a, SlotInfo b) {
+        if (a.valid() && b.valid()) {
+            return Optional.of(b.version().orElseThrow().compareTo(a.version().orElseThrow()) > 0 ? Slot.B : Slot.A);
+        }
+        return a.valid() ? Optional.of(Slot.A) : b.valid() ? Optional.of(Slot.B) : Optional.empty();
     }
 
     private static SlotInfo info(SlotInfo a, SlotInfo b, Slot s) {

@@ -383,6 +383,21 @@ class FlashDeviceTest {
     }
 
     @Test
+    void withBothBootRecordCopiesGoneTheNewestVerifiedSlotStillBoots() throws Exception {
+        start();
+        upload(device.address(), V2, TransferOptions.recommended());
+        awaitState(device, DeviceState.CONFIRMED);
+        device.close();
+        Files.delete(tmp.resolve("state/boot-record-0.bin"));
+        Files.write(tmp.resolve("state/boot-record-1.bin"), new byte[] {1, 2, 3}); // garbage
+        device = FlashDevice.start(DeviceConfig.of(tmp.resolve("state"))
+                .withInitialImage(Optional.of(tmp.resolve("v1.img"))));
+        assertThat(device.status().activeSlot()).hasValue(Slot.B);
+        assertThat(device.status().activeVersion()).as("not reinstalled from the initial image")
+                .hasValue(new Version(2, 0, 0));
+    }
+
+    @Test
     void theNewerOfTwoBootRecordCopiesWinsAndATornOneIsIgnored() throws Exception {
         Path dir = tmp.resolve("records");
         Flash flash = new Flash(dir);
