@@ -85,10 +85,13 @@ final class DaemonCommand extends Verb {
             awaitUninterruptibly(stopped);
         }, "kmod4j-daemon-shutdown");
         Runtime.getRuntime().addShutdownHook(hook);
+        boolean interrupted = false;
         try {
             stop.await();
         } catch (InterruptedException e) {
-            Thread.currentThread().interrupt(); // stop, as for a signal; the caller sees the interrupt
+            // Stop, as for a signal. The interrupt is given back after shutdown: with it pending,
+            // every unload wait would fail at once and modules would be forced out for nothing.
+            interrupted = true;
         } finally {
             int before = kernel.lsmod().size();
             server.close();
@@ -101,6 +104,9 @@ final class DaemonCommand extends Verb {
                 Runtime.getRuntime().removeShutdownHook(hook);
             } catch (IllegalStateException shuttingDown) {
                 // stopped by a signal: the hook is running and returns now
+            }
+            if (interrupted) {
+                Thread.currentThread().interrupt();
             }
         }
     }

@@ -8,6 +8,7 @@ import io.kmod4j.testing.Await;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Path;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import kmodtest.cli.hello.Hello;
 import org.junit.jupiter.api.Test;
@@ -26,8 +27,12 @@ class DaemonCommandTest {
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
         AtomicInteger code = new AtomicInteger(-1);
-        Thread daemon = Thread.ofPlatform().start(() -> code.set(Kmod4j.run(new PrintWriter(out), new PrintWriter(err),
-                "daemon", "--socket", socket.toString(), "--modules", dir.toString())));
+        AtomicBoolean interruptKept = new AtomicBoolean();
+        Thread daemon = Thread.ofPlatform().start(() -> {
+            code.set(Kmod4j.run(new PrintWriter(out), new PrintWriter(err),
+                    "daemon", "--socket", socket.toString(), "--modules", dir.toString()));
+            interruptKept.set(Thread.currentThread().isInterrupted());
+        });
         Await.until("listening", () -> out.toString().endsWith("\n"));
         assertThat(out.toString()).isEqualTo("kmod4j daemon: listening on " + socket + " (kmod4j " + Kernel.version() + ", pid "
                 + ProcessHandle.current().pid() + ")\n");
@@ -40,6 +45,7 @@ class DaemonCommandTest {
         daemon.interrupt();
         daemon.join();
         assertThat(code.get()).isZero();
+        assertThat(interruptKept).as("the interrupt is given back once shutdown is done").isTrue();
         assertThat(err.toString()).isEqualTo("kmod4j daemon: stopped; unloaded 1 module\n");
         assertThat(socket).doesNotExist();
         assertThat(out.toString()).as("exactly one line on standard output").hasLineCount(1);

@@ -15,6 +15,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.Predicate;
@@ -43,7 +44,7 @@ final class KernelOps {
         Kernel k = r.kernel();
         Duration up = k.log().uptime();
         return ordered("version", Kernel.version(), "pid", ProcessHandle.current().pid(),
-                "uptimeNanos", up.toNanos(), "uptime", new LogRecord(0, Level.INFO, up.toNanos(), "-", "").timestamp().strip(),
+                "uptimeNanos", up.toNanos(), "uptime", String.format(Locale.ROOT, "%d.%06d", up.toSeconds(), up.toNanosPart() / 1_000),
                 "socket", r.socket().toString(), "moduleDir", k.config().moduleDir().toAbsolutePath().toString(),
                 "modules", k.lsmod().size(), "taints", Taint.letters(k.taints()));
     }
