@@ -1,6 +1,6 @@
 package io.kmod4j.cli;
 
-import io.kmod4j.cli.testing.TestJars;
+import io.kmod4j.runtime.testing.TestJars;
 import io.kmod4j.log.LogRing;
 import io.kmod4j.runtime.Kernel;
 import io.kmod4j.runtime.KernelConfig;

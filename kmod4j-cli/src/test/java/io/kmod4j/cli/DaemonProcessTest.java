@@ -2,7 +2,7 @@ package io.kmod4j.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.kmod4j.cli.testing.TestJars;
+import io.kmod4j.runtime.testing.TestJars;
 import io.kmod4j.runtime.Kernel;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;

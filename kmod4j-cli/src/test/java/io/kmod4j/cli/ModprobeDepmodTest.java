@@ -13,7 +13,7 @@ class ModprobeDepmodTest extends CliTestBase {
     @Test
     void depmodOfADirectoryNeedsNoDaemonAndPrintsNothing() throws Exception {
         Path other = Files.createDirectories(dir.resolve("elsewhere"));
-        io.kmod4j.cli.testing.TestJars.module("hello", Hello.class).alias("greeter").writeTo(other, "hello.jar");
+        io.kmod4j.runtime.testing.TestJars.module("hello", Hello.class).alias("greeter").writeTo(other, "hello.jar");
         Run r = run("depmod", "--socket", dir.resolve("none/control.sock").toString(), other.toString());
         assertThat(r).isEqualTo(new Run(0, "", ""));
         assertThat(other.resolve("modules.dep")).hasContent("hello.jar:");

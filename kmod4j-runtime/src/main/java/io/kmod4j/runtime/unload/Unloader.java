@@ -109,6 +109,10 @@ public final class Unloader {
                     throw new KernelException(Errno.EBUSY, "Module " + name + " is already being removed");
                 }
                 // A previous rmmod timed out: resume where it stopped.
+                if (options.force()) {
+                    m.taint(Taint.FORCED_RMMOD, "rmmod --force");
+                    m.printk(Level.WARNING, "Forced unload of module " + name);
+                }
             }
             case LIVE -> {
                 if (!m.info().hasExit() && !options.force()) {
