@@ -334,6 +334,13 @@ class FirmwareSearchTest {
         }
 
         @Test
+        void aPathReachingPathMaxEndsTheSearchWithEnametoolong() {
+            String name = "d/".repeat(2100) + "fw.bin";
+            KernelException e = errno(Errno.ENAMETOOLONG, () -> load(name));
+            assertThat(e.getMessage()).contains("PATH_MAX");
+        }
+
+        @Test
         void anArchiveThatDecompressesToNothingIsAnError() throws Exception {
             write(r1.resolve("nothing.bin.zst"), Fixtures.zst(new byte[0]));
             errno(Errno.EINVAL, () -> load("nothing.bin"));
