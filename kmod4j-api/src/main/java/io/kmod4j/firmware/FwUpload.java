@@ -3,6 +3,8 @@ package io.kmod4j.firmware;
 import io.kmod4j.KernelException;
 import io.kmod4j.driver.Device;
 import io.kmod4j.internal.FirmwareProvider;
+import java.nio.ByteBuffer;
+import java.time.Duration;
 import java.util.Optional;
 
 /**
@@ -32,6 +34,26 @@ public interface FwUpload extends AutoCloseable {
      * @throws KernelException {@code EBUSY} while an upload runs, as reading {@code error} does
      */
     Optional<String> error() throws KernelException;
+
+    /**
+     * Starts pushing {@code image} to the device, as writing the image to the upload's
+     * {@code loading}/{@code data} files does: the upload worker runs the driver's ops. Returns at
+     * once; follow it with {@link #progress()} or {@link #awaitIdle}. A driver uses this to push
+     * the firmware it requested itself; {@code kmod4j fw upload} does the same from outside.
+     *
+     * @param image the bytes from position to limit; not to be changed until the upload ends
+     * @throws KernelException {@code EBUSY} if an upload runs, {@code ENODEV} if unregistering;
+     *     an empty image only resets the state, as in Linux
+     */
+    void start(ByteBuffer image) throws KernelException;
+
+    /**
+     * Waits until no upload runs.
+     *
+     * @return {@code true} when idle, {@code false} if the timeout passed first
+     * @throws InterruptedException if interrupted while waiting
+     */
+    boolean awaitIdle(Duration timeout) throws InterruptedException;
 
     /** Unregisters; cancels and joins a running upload first. Idempotent. */
     @Override

@@ -71,7 +71,7 @@ public final class Kernel implements AutoCloseable {
     private final Map<String, String> unloadedTainted = new LinkedHashMap<>(); // guarded by itself
     private final AutoCloseable slf4jBridge;
     private final DriverCore drivers;
-    private volatile FirmwareProvider firmware;
+    private final io.kmod4j.runtime.firmware.FirmwareLoader firmware;
     private volatile boolean closed;
 
     private Kernel(KernelConfig config) {
@@ -82,6 +82,9 @@ public final class Kernel implements AutoCloseable {
         this.workers = config.workers() != null ? config.workers() : Kernel::kworker;
         this.verifier = new LoaderVerifier(config.maxCollections(), config.verifyBatchWindow());
         Services services = new Services();
+        this.firmware = new io.kmod4j.runtime.firmware.FirmwareLoader(
+                config.firmware() != null ? config.firmware() : io.kmod4j.runtime.firmware.FirmwareConfig.defaults(),
+                log, scheduler);
         this.drivers = new DriverCore(log, scheduler, workers, config.asyncProbeParallelism(),
                 config.deferredProbeTimeout(), this::autoload, this::firmwareProvider, this::addTaint);
         this.unloader = new Unloader(table, verifier, new UnloadHooks(), config.unloadTimeout(), config.verification());
@@ -403,8 +406,16 @@ public final class Kernel implements AutoCloseable {
         return drivers.deviceHandle(name);
     }
 
-    /** The firmware provider devices of this kernel use; null until one is installed. */
+    /** The firmware provider devices of this kernel use. */
     FirmwareProvider firmwareProvider() {
+        return firmware;
+    }
+
+    /**
+     * The kernel's firmware loader: search path, images held, the fallback loader
+     * ({@code kmod4j fw load}), and firmware uploads ({@code kmod4j fw upload/status/cancel}).
+     */
+    public io.kmod4j.runtime.firmware.FirmwareLoader firmware() {
         return firmware;
     }
 

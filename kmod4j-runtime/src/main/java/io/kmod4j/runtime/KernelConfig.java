@@ -24,6 +24,8 @@ import java.util.concurrent.Executor;
  * @param asyncProbeParallelism how many asynchronous probes may run at once
  * @param deferredProbeTimeout how long a device may stay deferred before it is reported
  * @param autoload whether a device nobody drives makes the kernel modprobe its aliases
+ * @param firmware where firmware is looked up and how ({@code null}: the defaults, roots
+ *     {@code ./firmware} and {@code /lib/firmware})
  */
 public record KernelConfig(
         LogRing log,
@@ -39,7 +41,8 @@ public record KernelConfig(
         Path devicesFile,
         int asyncProbeParallelism,
         Duration deferredProbeTimeout,
-        boolean autoload) {
+        boolean autoload,
+        io.kmod4j.runtime.firmware.FirmwareConfig firmware) {
 
     public KernelConfig {
         Objects.requireNonNull(unloadTimeout, "unloadTimeout");
@@ -86,6 +89,7 @@ public record KernelConfig(
         private int asyncProbeParallelism = 256;
         private Duration deferredProbeTimeout = Duration.ofSeconds(10);
         private boolean autoload = true;
+        private io.kmod4j.runtime.firmware.FirmwareConfig firmware;
 
         public Builder log(LogRing log) {
             this.log = log;
@@ -157,10 +161,15 @@ public record KernelConfig(
             return this;
         }
 
+        public Builder firmware(io.kmod4j.runtime.firmware.FirmwareConfig config) {
+            this.firmware = config;
+            return this;
+        }
+
         public KernelConfig build() {
             return new KernelConfig(log, scheduler, workers, unloadTimeout, threadLimitPerModule, moduleDir,
                     verification, maxCollections, verifyBatchWindow, slf4j, devicesFile, asyncProbeParallelism,
-                    deferredProbeTimeout, autoload);
+                    deferredProbeTimeout, autoload, firmware);
         }
     }
 }

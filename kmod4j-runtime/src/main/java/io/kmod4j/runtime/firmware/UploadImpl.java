@@ -137,7 +137,8 @@ final class UploadImpl implements FwUpload, OwnedResource {
      * @throws KernelException {@code EBUSY} an upload runs; {@code ENODEV} being unregistered;
      *     {@code ENOMEM} no kworker would take it. A 0-byte image changes nothing and succeeds.
      */
-    void start(ByteBuffer image) throws KernelException {
+    @Override
+    public void start(ByteBuffer image) throws KernelException {
         ByteBuffer data = image.slice().asReadOnlyBuffer();
         CountDownLatch done = new CountDownLatch(1);
         UploadStatus s;
@@ -418,7 +419,8 @@ final class UploadImpl implements FwUpload, OwnedResource {
      *
      * @return {@code true} if idle, {@code false} if the timeout passed first
      */
-    boolean awaitIdle(Duration timeout) throws InterruptedException {
+    @Override
+    public boolean awaitIdle(Duration timeout) throws InterruptedException {
         CountDownLatch done;
         synchronized (lock) {
             done = workerDone;

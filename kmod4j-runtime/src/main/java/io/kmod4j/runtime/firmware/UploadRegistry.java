@@ -66,15 +66,15 @@ final class UploadRegistry {
                 throw new KernelException(Errno.EFAULT, "module " + module.name()
                         + " is going away; cannot register fw_upload " + name);
             }
-            u = new UploadImpl(this, name, parent, ops, owner, module, log);
-            try {
-                owner.adopt(u);
-            } catch (KernelException e) {
-                if (module != null) {
-                    module.put();
-                }
-                throw e;
+            // Linux keeps this module reference until unregister, so a driver whose device is
+            // still bound cannot be rmmod'ed. kmod4j's rmmod unbinds devices (which unregisters
+            // their uploads) before anything else, and the upload is owned by the module, so the
+            // pin is dropped at once: only the liveness check above remains (decision 0009).
+            if (module != null) {
+                module.put();
             }
+            u = new UploadImpl(this, name, parent, ops, owner, null, log);
+            owner.adopt(u);
             uploads.put(name, u);
         }
         log.info(parent, "fw_upload " + name + " registered");

@@ -181,11 +181,15 @@ class FirmwareModuleTest {
         }
 
         @Test
-        void aRegisteredUploadPinsItsModule() throws Exception {
+        void aRegisteredUploadDoesNotPinItsModuleButIsUnregisteredAtRmmod() throws Exception {
+            // Different from Linux on purpose (decision 0009): rmmod unbinds and unregisters first.
             kernel.insmod(jar);
             assertThat(loader.uploads()).extracting(UploadStatus::name).containsExactly("kmodtest-flash");
-            assertThat(refcount("fwuploader")).isEqualTo(1);
-            errno(Errno.EWOULDBLOCK, () -> kernel.rmmod("fwuploader"));
+            assertThat(refcount("fwuploader")).isZero();
+            UnloadReport r = kernel.rmmod("fwuploader");
+            assertThat(loader.uploads()).isEmpty();
+            assertThat(stopped(r, "firmware upload")).as(r.format()).isTrue();
+            assertThat(r.loader()).as(r.format()).isEqualTo(LoaderVerdict.COLLECTED);
         }
 
         @Test
