@@ -3,6 +3,7 @@ package io.kmod4j.cli.demo;
 import io.kmod4j.log.LogRing;
 import io.kmod4j.runtime.Kernel;
 import io.kmod4j.runtime.KernelConfig;
+import io.kmod4j.runtime.firmware.FirmwareConfig;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -18,7 +19,8 @@ import picocli.CommandLine.Command;
  */
 @Command(name = "demo", mixinStandardHelpOptions = true,
         description = {"Run the story kmod4j was built for, in-process, in well under a minute:",
-                "the modules of the origin question load, run and unload with proof."})
+                "the modules of the origin question load, run and unload with proof; then a driver",
+                "pushes firmware over TFTP to an emulated flash device and is unloaded mid-push."})
 public final class DemoCommand implements Callable<Integer> {
 
     @CommandLine.Spec
@@ -42,10 +44,13 @@ public final class DemoCommand implements Callable<Integer> {
                 device. How must that thread end so that unloading the module never runs freed code?
                 (Linux's answer: kthread_complete_and_exit() in the thread, wait_for_completion() in exit.)""");
         boolean clean;
+        Path firmware = Files.createDirectories(dir.resolve("firmware"));
         try (Kernel kernel = Kernel.boot(KernelConfig.builder().log(log).moduleDir(dir.resolve("modules"))
+                .firmware(FirmwareConfig.builder().roots(firmware).fallbackEnabled(false).build())
                 .unloadTimeout(Duration.ofSeconds(10)).build())) {
-            List<Path> jars = DemoModules.materialise(dir.resolve("modules"), "hello", "hello-completion");
+            List<Path> jars = DemoModules.materialise(dir.resolve("modules"), "hello", "hello-completion", "tftp-flash");
             clean = new ModulesAct(n, kernel, jars.get(0), jars.get(1)).run();
+            clean &= new FirmwareAct(n, kernel, jars.get(2), firmware, dir.resolve("flash0-state")).run();
         }
         n.say("");
         n.say(String.format(java.util.Locale.ROOT, "Done in %.1f s. %s", (System.nanoTime() - start) / 1e9,

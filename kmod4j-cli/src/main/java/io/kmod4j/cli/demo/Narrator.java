@@ -54,6 +54,19 @@ final class Narrator {
         out.flush();
     }
 
+    /** Prints new log lines above a progress bar that is then redrawn. */
+    void dmesgAbove(FirmwareAct.ProgressBar bar) {
+        if (log.nextSeq() - 1 > shown.get()) {
+            bar.clear();
+            dmesg();
+        }
+    }
+
+    /** Whether any log line so far contains {@code text}. */
+    boolean logContains(String text) {
+        return log.records().stream().anyMatch(r -> r.message().contains(text));
+    }
+
     PrintWriter out() {
         return out;
     }
