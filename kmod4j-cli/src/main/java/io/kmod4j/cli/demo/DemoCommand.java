@@ -18,8 +18,8 @@ import picocli.CommandLine.Command;
  * boots, the modules from the origin question load and unload with proof.
  */
 @Command(name = "demo", mixinStandardHelpOptions = true,
-        description = {"Run the story kmod4j was built for, in-process, in well under a minute:",
-                "the modules of the origin question load, run and unload with proof; then a driver",
+        description = {"Run the story kmod4j was built for, in-process, in a few seconds.",
+                "The modules of the origin question load, run and unload with proof; then a driver",
                 "pushes firmware over TFTP to an emulated flash device and is unloaded mid-push."})
 public final class DemoCommand implements Callable<Integer> {
 
