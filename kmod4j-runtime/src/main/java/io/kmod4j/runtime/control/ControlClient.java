@@ -7,9 +7,14 @@ import io.kmod4j.KernelException;
 import io.kmod4j.Taint;
 import io.kmod4j.log.Level;
 import io.kmod4j.log.LogRecord;
+import io.kmod4j.runtime.DeviceSpec;
+import io.kmod4j.runtime.DeviceStatus;
 import io.kmod4j.runtime.ModInfo;
 import io.kmod4j.runtime.ModuleStatus;
 import io.kmod4j.runtime.UnloadReport;
+import io.kmod4j.runtime.firmware.FirmwareLoader;
+import io.kmod4j.runtime.firmware.PendingFallback;
+import io.kmod4j.runtime.firmware.UploadStatus;
 import io.kmod4j.runtime.module.ModuleIndex;
 import java.io.IOException;
 import java.net.ConnectException;
@@ -41,7 +46,7 @@ import java.util.function.Consumer;
  * the protocol is {@code EPROTO}.
  *
  * <p>Thread-safe: calls on one client are serialised (a connection carries one request at a
- * time); a stream ({@link #dmesgFollow}) uses the connection up.
+ * time); a stream ({@link #dmesgFollow}, {@link #fwUpload}) uses the connection up.
  */
 public final class ControlClient implements AutoCloseable {
 
@@ -340,6 +345,177 @@ public final class ControlClient implements AutoCloseable {
         stream("dmesg", dmesgArgs(q, true),
                 first -> dmesgOf(JsonObject.of(first, "result", Errno.EPROTO)).records().forEach(each),
                 value -> each.accept(Json.decodeLogRecord(JsonObject.of(value, "record", Errno.EPROTO))));
+    }
+
+    // ------------------------------------------------------------------ devices
+
+    /** {@code devices}: every device, in the order added. */
+    public List<DeviceStatus> devices() throws KernelException {
+        List<DeviceStatus> out = new ArrayList<>();
+        for (JsonObject d : callForObject("devices", Map.of()).objects("devices")) {
+            out.add(Json.decodeDeviceStatus(d));
+        }
+        return out;
+    }
+
+    /** {@code device.add}: adds the device; returns its state right after (a probe may still run). */
+    public DeviceStatus addDevice(DeviceSpec spec) throws KernelException {
+        Map<String, Object> args = ordered("name", spec.name(), "compatible", spec.compatible(),
+                "properties", new java.util.TreeMap<>(spec.properties()));
+        return Json.decodeDeviceStatus(callForObject("device.add", args));
+    }
+
+    /** {@code device.remove}. */
+    public void removeDevice(String name) throws KernelException {
+        callForObject("device.remove", ordered("name", name));
+    }
+
+    /** {@code bind}: binds {@code device} to {@code driver}; returns the device's state after. */
+    public DeviceStatus bind(String device, String driver) throws KernelException {
+        return Json.decodeDeviceStatus(callForObject("bind", ordered("device", device, "driver", driver)));
+    }
+
+    /** {@code unbind}: returns the device's state after. */
+    public DeviceStatus unbind(String device) throws KernelException {
+        return Json.decodeDeviceStatus(callForObject("unbind", ordered("device", device)));
+    }
+
+    // ------------------------------------------------------------------ firmware
+
+    /**
+     * What {@code fw.path} answers.
+     *
+     * @param override the override directory ({@code firmware_class.path}); empty for none
+     * @param searchPath the directories searched, in order
+     */
+    public record FwPath(String override, List<Path> searchPath) {
+        public FwPath {
+            searchPath = List.copyOf(searchPath);
+        }
+    }
+
+    /**
+     * How an upload followed to its end ended ({@code fw.upload} with {@code wait}).
+     *
+     * @param upload its state when it went idle again
+     * @param elapsed from the daemon's start of the upload to that moment
+     * @param errno the upload error's errno; {@code null} if it succeeded
+     */
+    public record UploadResult(UploadStatus upload, Duration elapsed, Errno errno) {
+        /** Whether the upload succeeded. */
+        public boolean done() {
+            return errno == null;
+        }
+    }
+
+    /** {@code fw.path}: the override directory and the search path. */
+    public FwPath fwPath() throws KernelException {
+        return fwPathOf(callForObject("fw.path", Map.of()));
+    }
+
+    /**
+     * {@code fw.path} with {@code path}: sets the override directory.
+     *
+     * @param dir the directory, made absolute here; {@code null} to clear the override
+     */
+    public FwPath setFwPath(Path dir) throws KernelException {
+        String path = dir == null ? "" : dir.toAbsolutePath().normalize().toString();
+        return fwPathOf(callForObject("fw.path", ordered("path", path)));
+    }
+
+    private static FwPath fwPathOf(JsonObject o) throws KernelException {
+        return new FwPath(o.string("override"), o.stringList("searchPath").stream().map(Path::of).toList());
+    }
+
+    /** {@code fw.held}: the images someone holds. */
+    public List<FirmwareLoader.HeldImage> fwHeld() throws KernelException {
+        List<FirmwareLoader.HeldImage> out = new ArrayList<>();
+        for (JsonObject h : callForObject("fw.held", Map.of()).objects("images")) {
+            out.add(Json.decodeHeldImage(h));
+        }
+        return out;
+    }
+
+    /** {@code fw.load}: answers the requests waiting for {@code name} with {@code file}, made absolute here. */
+    public void fwLoad(String name, Path file) throws KernelException {
+        callForObject("fw.load", ordered("name", name, "path", file.toAbsolutePath().normalize().toString()));
+    }
+
+    /** {@code fw.abort}: fails the requests waiting for {@code name} with {@code EAGAIN}. */
+    public void fwAbort(String name) throws KernelException {
+        callForObject("fw.abort", ordered("name", name));
+    }
+
+    /** {@code fw.pending}: the requests waiting for the fallback loader, oldest first. */
+    public List<PendingFallback> fwPending() throws KernelException {
+        List<PendingFallback> out = new ArrayList<>();
+        for (JsonObject p : callForObject("fw.pending", Map.of()).objects("pending")) {
+            out.add(Json.decodePendingFallback(p));
+        }
+        return out;
+    }
+
+    /**
+     * {@code fw.upload} without waiting: starts the upload and returns its state right after.
+     *
+     * @param name the upload's name, or the name of a device with one upload
+     * @param file the image, made absolute here
+     */
+    public UploadStatus fwUploadStart(String name, Path file) throws KernelException {
+        Map<String, Object> args = ordered("name", name, "path", file.toAbsolutePath().normalize().toString(), "wait", false);
+        return Json.decodeUploadStatus(callForObject("fw.upload", args));
+    }
+
+    /**
+     * {@code fw.upload} with {@code wait}: starts the upload, hands every state the daemon reports
+     * to {@code each} (the first one right after the start, the last one idle), and returns how it
+     * ended. Uses the connection up.
+     *
+     * @throws KernelException the start's errno ({@code ENOENT}, {@code EBUSY}, ...); a failed
+     *     upload is not thrown but returned with its errno
+     * @throws InterruptedException if this thread is interrupted (the upload goes on in the daemon)
+     */
+    public UploadResult fwUpload(String name, Path file, Consumer<UploadStatus> each)
+            throws KernelException, InterruptedException {
+        Map<String, Object> args = ordered("name", name, "path", file.toAbsolutePath().normalize().toString(), "wait", true);
+        UploadResult[] result = new UploadResult[1];
+        stream("fw.upload", args,
+                first -> each.accept(Json.decodeUploadStatus(JsonObject.of(first, "result", Errno.EPROTO))),
+                value -> {
+                    JsonObject o = JsonObject.of(value, "streamed value", Errno.EPROTO);
+                    if (o.has("outcome")) {
+                        result[0] = Json.decodeUploadResult(o);
+                    } else {
+                        each.accept(Json.decodeUploadStatus(o));
+                    }
+                });
+        if (result[0] == null) {
+            throw new KernelException(Errno.EPROTO, "the daemon ended the upload's stream without its result");
+        }
+        return result[0];
+    }
+
+    /** {@code fw.status} of one upload (by its name or its device's). */
+    public UploadStatus fwStatus(String name) throws KernelException {
+        return Json.decodeUploadStatus(callForObject("fw.status", ordered("name", name)));
+    }
+
+    /** {@code fw.status} of every upload, in registration order. */
+    public List<UploadStatus> fwStatus() throws KernelException {
+        List<UploadStatus> out = new ArrayList<>();
+        for (JsonObject u : callForObject("fw.status", Map.of()).objects("uploads")) {
+            out.add(Json.decodeUploadStatus(u));
+        }
+        return out;
+    }
+
+    /**
+     * {@code fw.cancel}: asks the driver to stop the running upload; returns the state after.
+     *
+     * @throws KernelException {@code ENODEV} none runs, {@code EBUSY} the device is in its critical section
+     */
+    public UploadStatus fwCancel(String name) throws KernelException {
+        return Json.decodeUploadStatus(callForObject("fw.cancel", ordered("name", name)));
     }
 
     private static Map<String, Object> dmesgArgs(DmesgQuery q, boolean follow) {

@@ -35,13 +35,19 @@ public final class ControlOps {
     public ControlOps() {}
 
     /**
-     * The ops of the module loader: {@code ping}, {@code status}, {@code insmod}, {@code rmmod},
-     * {@code lsmod}, {@code modinfo}, {@code modprobe}, {@code depmod}, {@code dmesg}. Groups of
-     * ops added later (issue 4: devices, firmware) register here too, one line per group.
+     * Every op the daemon answers: the module loader's ({@code ping}, {@code status},
+     * {@code insmod}, {@code rmmod}, {@code lsmod}, {@code modinfo}, {@code modprobe},
+     * {@code depmod}, {@code dmesg}), the driver core's ({@code devices}, {@code device.add},
+     * {@code device.remove}, {@code bind}, {@code unbind}) and the firmware loader's
+     * ({@code fw.path}, {@code fw.held}, {@code fw.load}, {@code fw.abort}, {@code fw.pending},
+     * {@code fw.upload}, {@code fw.status}, {@code fw.cancel}). A new group registers here, one
+     * line per group.
      */
     public static ControlOps standard() {
         ControlOps ops = new ControlOps();
         KernelOps.addTo(ops);
+        DeviceOps.addTo(ops);
+        FirmwareOps.addTo(ops);
         return ops;
     }
 

@@ -6,12 +6,17 @@ import com.fasterxml.jackson.jr.ob.JSON;
 import io.kmod4j.Errno;
 import io.kmod4j.KernelException;
 import io.kmod4j.Taint;
+import io.kmod4j.firmware.FwUploadProgress;
 import io.kmod4j.log.Level;
 import io.kmod4j.log.LogRecord;
+import io.kmod4j.runtime.DeviceStatus;
 import io.kmod4j.runtime.ModInfo;
 import io.kmod4j.runtime.ModuleState;
 import io.kmod4j.runtime.ModuleStatus;
 import io.kmod4j.runtime.UnloadReport;
+import io.kmod4j.runtime.firmware.FirmwareLoader;
+import io.kmod4j.runtime.firmware.PendingFallback;
+import io.kmod4j.runtime.firmware.UploadStatus;
 import io.kmod4j.runtime.module.ModuleIndex;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -33,8 +38,10 @@ import java.util.TreeMap;
  *
  * <p>Conventions: durations are integer nanoseconds in fields ending in {@code Nanos}; taint flags
  * are their letters in one string ({@code "PZ"}); module states are {@code /proc/modules}' words
- * (Loading, Live, Unloading); log levels are dmesg's names (err, warn, info). Decoding fails with
- * {@code EPROTO} naming the field when a value has another shape.
+ * (Loading, Live, Unloading); log levels are dmesg's names (err, warn, info); device binding states
+ * and upload progress are the lower-case words {@code kmod4j devices} and sysfs show (bound,
+ * deferred; idle, transferring). Decoding fails with {@code EPROTO} naming the field when a value
+ * has another shape.
  */
 public final class Json {
 
@@ -356,6 +363,120 @@ public final class Json {
     public static ModuleIndex.DepmodResult decodeDepmod(JsonObject o) throws KernelException {
         return new ModuleIndex.DepmodResult(Path.of(o.string("dir")), (int) o.integer("modules"), (int) o.integer("aliases"),
                 o.stringList("warnings"));
+    }
+
+    // ------------------------------------------------------------------ devices
+
+    /**
+     * {@code {"name","bus","compatible":[..],"properties":{..},"state":"bound","driver","module","detail"}};
+     * properties sorted by key, {@code driver}, {@code module} and {@code detail} empty when none.
+     */
+    public static Map<String, Object> encode(DeviceStatus d) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("name", d.name());
+        m.put("bus", d.bus());
+        m.put("compatible", d.compatible());
+        m.put("properties", new TreeMap<>(d.properties()));
+        m.put("state", d.state());
+        m.put("driver", d.driver());
+        m.put("module", d.module());
+        m.put("detail", d.detail());
+        return m;
+    }
+
+    /** The inverse of {@link #encode(DeviceStatus)}. */
+    public static DeviceStatus decodeDeviceStatus(JsonObject o) throws KernelException {
+        Map<String, String> props = o.stringMap("properties");
+        for (Map.Entry<String, String> e : props.entrySet()) {
+            if (e.getValue() == null) {
+                throw o.fail("field '" + o.at("properties") + "." + e.getKey() + "' must be a string, not null");
+            }
+        }
+        return new DeviceStatus(o.string("name"), o.string("bus"), o.stringList("compatible"), props, o.string("state"),
+                o.string("driver"), o.string("module"), o.string("detail"));
+    }
+
+    // ------------------------------------------------------------------ firmware
+
+    /**
+     * {@code {"name","device","progress":"transferring","size","remainingSize","written","error"}}:
+     * progress is the sysfs {@code status} word, error {@code "<progress>:<error>"} or empty;
+     * {@code written} is derived ({@code size - remainingSize}) and ignored when decoding.
+     */
+    public static Map<String, Object> encode(UploadStatus s) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("name", s.name());
+        m.put("device", s.device());
+        m.put("progress", s.progress().text());
+        m.put("size", s.size());
+        m.put("remainingSize", s.remainingSize());
+        m.put("written", s.written());
+        m.put("error", s.error());
+        return m;
+    }
+
+    /** The inverse of {@link #encode(UploadStatus)}. */
+    public static UploadStatus decodeUploadStatus(JsonObject o) throws KernelException {
+        String p = o.string("progress");
+        FwUploadProgress progress = null;
+        for (FwUploadProgress each : FwUploadProgress.values()) {
+            if (each.text().equals(p)) {
+                progress = each;
+            }
+        }
+        if (progress == null) {
+            throw o.fail("field '" + o.at("progress") + "' is not idle, receiving, preparing, transferring or programming: '"
+                    + p + "'");
+        }
+        return new UploadStatus(o.string("name"), o.string("device"), progress, o.integer("size"), o.integer("remainingSize"),
+                o.string("error"));
+    }
+
+    /** {@code {"name","device","waiters","waitedNanos","timeoutNanos"}}; a timeout of 0 means none. */
+    public static Map<String, Object> encode(PendingFallback p) {
+        return ordered("name", p.name(), "device", p.device(), "waiters", p.waiters(), "waitedNanos", p.waited().toNanos(),
+                "timeoutNanos", p.timeout().toNanos());
+    }
+
+    /** The inverse of {@link #encode(PendingFallback)}. */
+    public static PendingFallback decodePendingFallback(JsonObject o) throws KernelException {
+        return new PendingFallback(o.string("name"), o.string("device"), (int) o.integer("waiters"), nanos(o, "waitedNanos"),
+                nanos(o, "timeoutNanos"));
+    }
+
+    /** {@code {"name","size","holders","source"}}; source is a path or {@code "(fallback)"}. */
+    public static Map<String, Object> encode(FirmwareLoader.HeldImage h) {
+        return ordered("name", h.name(), "size", h.size(), "holders", h.holders(), "source", h.source());
+    }
+
+    /** The inverse of {@link #encode(FirmwareLoader.HeldImage)}. */
+    public static FirmwareLoader.HeldImage decodeHeldImage(JsonObject o) throws KernelException {
+        return new FirmwareLoader.HeldImage(o.string("name"), (int) o.integer("size"), (int) o.integer("holders"),
+                o.string("source"));
+    }
+
+    /**
+     * {@code {"outcome":"done"|"failed","upload":status,"elapsedNanos","errno":"EIO"|null}}: how an
+     * upload followed with {@code wait} ended; {@code outcome} is derived from the errno and
+     * ignored when decoding.
+     */
+    public static Map<String, Object> encode(ControlClient.UploadResult r) {
+        return ordered("outcome", r.errno() == null ? "done" : "failed", "upload", encode(r.upload()),
+                "elapsedNanos", r.elapsed().toNanos(), "errno", r.errno() == null ? null : r.errno().name());
+    }
+
+    /** The inverse of {@link #encode(ControlClient.UploadResult)}. */
+    public static ControlClient.UploadResult decodeUploadResult(JsonObject o) throws KernelException {
+        Errno errno = null;
+        if (o.has("errno")) {
+            String name = o.string("errno");
+            try {
+                errno = Errno.valueOf(name);
+            } catch (IllegalArgumentException e) {
+                throw o.fail("field '" + o.at("errno") + "' is not an errno name: '" + name + "'");
+            }
+        }
+        return new ControlClient.UploadResult(decodeUploadStatus(o.object("upload")), nanos(o, "elapsedNanos"), errno);
     }
 
     /**

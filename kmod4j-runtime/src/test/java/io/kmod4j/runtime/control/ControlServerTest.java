@@ -228,7 +228,9 @@ class ControlServerTest {
             kernel.insmod(helloJar());
             try (RawClient c = new RawClient(socket)) {
                 assertError(c.askJson("{\"op\":\"frobnicate\"}"), Errno.EINVAL,
-                        "unknown op 'frobnicate' (known: depmod, dmesg, insmod, lsmod, modinfo, modprobe, ping, rmmod, status)");
+                        "unknown op 'frobnicate' (known: bind, depmod, device.add, device.remove, devices, dmesg, fw.abort, fw.cancel, "
+                                + "fw.held, fw.load, fw.path, fw.pending, fw.status, fw.upload, insmod, lsmod, modinfo, modprobe, ping, "
+                                + "rmmod, status, unbind)");
                 assertError(c.askJson("{\"args\":{}}"), Errno.EINVAL, "field 'op' is missing; it must be a string");
                 assertError(c.askJson("{\"op\":7}"), Errno.EINVAL, "field 'op' must be a string, not a number");
                 assertError(c.askJson("{\"op\":\"lsmod\",\"id\":1}"), Errno.EINVAL, "unknown field 'id' (known: args, op)");
@@ -350,8 +352,9 @@ class ControlServerTest {
             ControlOps ops = ControlOps.standard();
             assertThatThrownBy(() -> ops.register("lsmod", List.of(), r -> null)).isInstanceOf(IllegalStateException.class);
             assertThatThrownBy(() -> ops.register("Bad Name", List.of(), r -> null)).isInstanceOf(IllegalArgumentException.class);
-            ops.register("fw.load", List.of("device"), r -> null).register("device-add", List.of(), r -> null);
-            assertThat(ops.names()).contains("fw.load", "device-add", "insmod");
+            assertThatThrownBy(() -> ops.register("fw.load", List.of(), r -> null)).isInstanceOf(IllegalStateException.class);
+            ops.register("fw.flash", List.of("device"), r -> null).register("gpio-set", List.of(), r -> null);
+            assertThat(ops.names()).contains("fw.flash", "gpio-set", "insmod", "devices", "fw.upload");
         }
     }
 

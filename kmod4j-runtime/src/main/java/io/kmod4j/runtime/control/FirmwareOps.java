@@ -1,0 +1,253 @@
+package io.kmod4j.runtime.control;
+
+import static io.kmod4j.runtime.control.Json.ordered;
+
+import io.kmod4j.Errno;
+import io.kmod4j.KernelException;
+import io.kmod4j.firmware.FwUploadError;
+import io.kmod4j.runtime.firmware.FirmwareLoader;
+import io.kmod4j.runtime.firmware.PendingFallback;
+import io.kmod4j.runtime.firmware.UploadStatus;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The firmware loader's ops ({@code kmod4j fw ...}): the search path, held images, the fallback
+ * loader (the sysfs {@code loading}/{@code data} files' analogue) and firmware uploads
+ * ({@code /sys/class/firmware/NAME/} of {@code fw_upload} devices). Thin adapters to
+ * {@link FirmwareLoader}; its {@code KernelException}s pass through with their errno.
+ *
+ * <table>
+ *   <caption>ops</caption>
+ *   <tr><th>op</th><th>args</th><th>result</th></tr>
+ *   <tr><td>fw.path</td><td>{@code path} (optional: absolute directory, or {@code ""} for none)
+ *       </td><td>{@code {"override","searchPath":[..]}}, after setting</td></tr>
+ *   <tr><td>fw.held</td><td>none</td><td>{@code {"images":[{"name","size","holders","source"}..]}}</td></tr>
+ *   <tr><td>fw.load</td><td>{@code name}, {@code path} (absolute file)</td><td>{@code {"name","path"}}</td></tr>
+ *   <tr><td>fw.abort</td><td>{@code name}</td><td>{@code {"name"}}</td></tr>
+ *   <tr><td>fw.pending</td><td>none</td><td>{@code {"pending":[pending..]}}</td></tr>
+ *   <tr><td>fw.upload</td><td>{@code name} (upload or device), {@code path} (absolute file),
+ *       {@code wait} (bool, default false)</td><td>upload status right after the start; with
+ *       {@code wait} then a stream: one status per change until the upload is idle again (the last
+ *       streamed status is idle), then {@code {"outcome","upload","elapsedNanos","errno"}}</td></tr>
+ *   <tr><td>fw.status</td><td>{@code name} (optional)</td><td>that upload's status, or
+ *       {@code {"uploads":[status..]}}</td></tr>
+ *   <tr><td>fw.cancel</td><td>{@code name}</td><td>the upload's status after asking</td></tr>
+ * </table>
+ * Shapes: {@link Json#encode(UploadStatus)}, {@link Json#encode(PendingFallback)},
+ * {@link Json#encode(ControlClient.UploadResult)}.
+ */
+final class FirmwareOps {
+
+    /** How often a waiting {@code fw.upload} looks at the upload even when nothing was reported. */
+    private static final Duration RECHECK = Duration.ofSeconds(1);
+
+    private FirmwareOps() {}
+
+    static void addTo(ControlOps ops) {
+        ops.register("fw.path", List.of("path"), FirmwareOps::path)
+                .register("fw.held", List.of(), FirmwareOps::held)
+                .register("fw.load", List.of("name", "path"), FirmwareOps::load)
+                .register("fw.abort", List.of("name"), FirmwareOps::abort)
+                .register("fw.pending", List.of(), FirmwareOps::pending)
+                .register("fw.upload", List.of("name", "path", "wait"), FirmwareOps::upload)
+                .register("fw.status", List.of("name"), FirmwareOps::status)
+                .register("fw.cancel", List.of("name"), FirmwareOps::cancel);
+    }
+
+    private static Object path(Request r) throws Exception {
+        FirmwareLoader fw = r.kernel().firmware();
+        JsonObject a = r.args();
+        if (a.has("path")) {
+            // Relative paths are refused: the daemon's working directory is not the client's.
+            String dir = a.string("path").isEmpty() ? "" : a.absolutePath("path").toString();
+            fw.setOverridePath(dir);
+        }
+        return ordered("override", fw.overridePath(),
+                "searchPath", fw.searchPath().stream().map(Path::toString).toList());
+    }
+
+    private static Object held(Request r) {
+        List<Object> images = new ArrayList<>();
+        for (FirmwareLoader.HeldImage h : r.kernel().firmware().heldImages()) {
+            images.add(Json.encode(h));
+        }
+        return ordered("images", images);
+    }
+
+    private static Object load(Request r) throws Exception {
+        String name = name(r.args(), "name");
+        Path file = r.args().absolutePath("path");
+        r.kernel().firmware().loadFallback(name, file);
+        return ordered("name", name, "path", file.toString());
+    }
+
+    private static Object abort(Request r) throws Exception {
+        String name = name(r.args(), "name");
+        r.kernel().firmware().abortFallback(name);
+        return ordered("name", name);
+    }
+
+    private static Object pending(Request r) {
+        List<Object> out = new ArrayList<>();
+        for (PendingFallback p : r.kernel().firmware().pendingFallbacks()) {
+            out.add(Json.encode(p));
+        }
+        return ordered("pending", out);
+    }
+
+    private static Object status(Request r) throws Exception {
+        FirmwareLoader fw = r.kernel().firmware();
+        if (r.args().has("name")) {
+            return Json.encode(fw.uploadStatus(name(r.args(), "name")));
+        }
+        List<Object> out = new ArrayList<>();
+        for (UploadStatus s : fw.uploads()) {
+            out.add(Json.encode(s));
+        }
+        return ordered("uploads", out);
+    }
+
+    private static Object cancel(Request r) throws Exception {
+        FirmwareLoader fw = r.kernel().firmware();
+        String name = name(r.args(), "name");
+        fw.cancelUpload(name);
+        return Json.encode(fw.uploadStatus(name));
+    }
+
+    // ------------------------------------------------------------------ fw.upload
+
+    private static Object upload(Request r) throws Exception {
+        JsonObject a = r.args();
+        String name = name(a, "name");
+        Path file = a.absolutePath("path");
+        boolean wait = a.bool("wait", false);
+        FirmwareLoader fw = r.kernel().firmware();
+        String upload = fw.uploadStatus(name).name(); // the device's upload, if a device was named
+        long started = System.nanoTime();
+        fw.upload(upload, file);
+        UploadStatus first = fw.uploadStatus(upload);
+        if (!wait) {
+            return Json.encode(first);
+        }
+        return new Streamed(Json.encode(first), sink -> follow(fw, upload, first, started, sink));
+    }
+
+    /**
+     * Streams the upload's changes until it is idle, then its outcome.
+     *
+     * <p>The upload was started before this runs, so the listener is registered late on purpose:
+     * the end is decided by the upload's own snapshot, read after every report (and every
+     * {@link #RECHECK} without one), not by an idle report, which could be a previous upload's
+     * arriving late from its worker. Registering here rather than in the op means no listener
+     * outlives a reply that could not be written. Changes that only lower the remaining size are
+     * coalesced when several are queued, so a slow client does not fall behind a fast upload.
+     */
+    private static void follow(FirmwareLoader fw, String upload, UploadStatus first, long started, Streamed.Sink sink)
+            throws Exception {
+        BlockingQueue<UploadStatus> changes = new LinkedBlockingQueue<>();
+        UploadStatus last = first;
+        try (AutoCloseable watch = fw.watchUploads(s -> {
+            if (s.name().equals(upload)) {
+                changes.add(s);
+            }
+        })) {
+            while (true) {
+                Optional<UploadStatus> now = current(fw, upload);
+                if (now.isEmpty() || !now.get().busy()) {
+                    last = send(drain(changes, null), sink, last);
+                    UploadStatus end = now.orElse(last);
+                    if (!end.equals(last)) {
+                        sink.send(Json.encode(end)); // the stream's last status is always the idle one
+                        last = end;
+                    }
+                    break;
+                }
+                UploadStatus s = changes.poll(RECHECK.toMillis(), TimeUnit.MILLISECONDS);
+                if (s != null) {
+                    last = send(drain(changes, s), sink, last);
+                }
+            }
+        }
+        Duration elapsed = Duration.ofNanos(System.nanoTime() - started);
+        // A device removed mid-upload leaves the last report: idle with its error, if it failed.
+        sink.send(Json.encode(new ControlClient.UploadResult(last, elapsed, errnoOf(last.error()).orElse(null))));
+    }
+
+    /** {@code head} (if any), then everything queued, in order. */
+    private static List<UploadStatus> drain(BlockingQueue<UploadStatus> changes, UploadStatus head) {
+        List<UploadStatus> batch = new ArrayList<>();
+        if (head != null) {
+            batch.add(head);
+        }
+        changes.drainTo(batch);
+        return batch;
+    }
+
+    /** Sends a batch, skipping a report that the next one only advances; returns the last sent. */
+    private static UploadStatus send(List<UploadStatus> batch, Streamed.Sink sink, UploadStatus last) throws Exception {
+        for (int i = 0; i < batch.size(); i++) {
+            UploadStatus s = batch.get(i);
+            boolean superseded = i + 1 < batch.size() && sameStep(s, batch.get(i + 1));
+            if (!superseded && !s.equals(last)) {
+                sink.send(Json.encode(s));
+                last = s;
+            }
+        }
+        return last;
+    }
+
+    private static boolean sameStep(UploadStatus a, UploadStatus b) {
+        return a.progress() == b.progress() && a.error().equals(b.error()) && a.size() == b.size();
+    }
+
+    private static Optional<UploadStatus> current(FirmwareLoader fw, String upload) {
+        try {
+            return Optional.of(fw.uploadStatus(upload));
+        } catch (KernelException gone) {
+            return Optional.empty(); // unregistered: its device was removed or its driver unloaded
+        }
+    }
+
+    /**
+     * The errno a failed upload reports to a command line, from its error string
+     * {@code "<progress>:<error>"}: {@code hw-error} and {@code read-write-error} EIO,
+     * {@code timeout} ETIMEDOUT, {@code user-abort} ECANCELED, {@code device-busy} EBUSY,
+     * {@code invalid-file-size} EFBIG, {@code flash-wearout} ENOSPC, {@code firmware-invalid}
+     * EBADMSG. Linux's {@code fw_upload} has only the strings; these are the errnos its drivers
+     * return for the same conditions.
+     *
+     * @return empty for an empty string (no error)
+     */
+    static Optional<Errno> errnoOf(String error) {
+        if (error.isEmpty()) {
+            return Optional.empty();
+        }
+        String word = error.substring(error.indexOf(':') + 1);
+        FwUploadError e = FwUploadError.ofText(word).orElse(FwUploadError.HW_ERROR);
+        return Optional.of(switch (e) {
+            case NONE, HW_ERROR, RW_ERROR -> Errno.EIO;
+            case TIMEOUT -> Errno.ETIMEDOUT;
+            case CANCELED -> Errno.ECANCELED;
+            case BUSY -> Errno.EBUSY;
+            case INVALID_SIZE -> Errno.EFBIG;
+            case WEAROUT -> Errno.ENOSPC;
+            case FW_INVALID -> Errno.EBADMSG;
+        });
+    }
+
+    /** A firmware or upload name: a non-empty string without NUL (the loader checks the rest). */
+    private static String name(JsonObject a, String field) throws KernelException {
+        String s = a.string(field);
+        if (s.isEmpty() || s.indexOf('\0') >= 0) {
+            throw a.fail("field '" + a.at(field) + "' must be a non-empty name" + (s.isEmpty() ? "" : " without NUL"));
+        }
+        return s;
+    }
+}
