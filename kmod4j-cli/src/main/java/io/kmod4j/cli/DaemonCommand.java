@@ -6,8 +6,11 @@ import io.kmod4j.runtime.Kernel;
 import io.kmod4j.runtime.KernelConfig;
 import io.kmod4j.runtime.control.ControlServer;
 import io.kmod4j.runtime.control.Json;
+import io.kmod4j.runtime.firmware.FirmwareConfig;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
@@ -41,6 +44,16 @@ final class DaemonCommand extends Verb {
             description = "Default rmmod deadline for a module's exit() and what it owns to stop (fractions allowed). Default: 10.")
     Duration unloadTimeout = Duration.ofSeconds(10);
 
+    @Option(names = "--devices", paramLabel = "FILE",
+            description = "A devices file: the platform devices to add at boot, "
+                    + "{\"devices\":[{\"name\",\"compatible\",\"properties\"}..]}. Default: none.")
+    Path devices;
+
+    @Option(names = "--firmware-dir", paramLabel = "DIR",
+            description = "A firmware root, searched (as updates/<release>, updates, <release>, then itself) after the override path. "
+                    + "Repeatable, searched in order. Default: ./firmware, and /lib/firmware where it exists.")
+    List<Path> firmwareDirs = new ArrayList<>();
+
     @Option(names = "--slf4j", description = "Also copy every kernel log line to SLF4J (the bundled binding writes to standard error).")
     boolean slf4j;
 
@@ -54,6 +67,8 @@ final class DaemonCommand extends Verb {
                 .moduleDir(modules.toAbsolutePath().normalize())
                 .unloadTimeout(unloadTimeout)
                 .slf4j(slf4j)
+                .devicesFile(devices == null ? null : devices.toAbsolutePath().normalize())
+                .firmware(firmwareDirs.isEmpty() ? null : FirmwareConfig.builder().roots(firmwareDirs).build())
                 .build());
         ControlServer server;
         try {

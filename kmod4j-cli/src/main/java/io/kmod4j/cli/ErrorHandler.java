@@ -27,9 +27,19 @@ final class ErrorHandler implements CommandLine.IExecutionExceptionHandler, Comm
         return verb + ": ERROR: " + e.getMessage() + " (" + e.errno().name() + ")";
     }
 
+    /**
+     * The command's words after {@code kmod4j}, as messages start: {@code rmmod}, {@code fw upload};
+     * {@code kmod4j} itself for the top level.
+     */
+    static String verbName(CommandLine cl) {
+        String q = cl.getCommandSpec().qualifiedName(" ");
+        int space = q.indexOf(' ');
+        return space < 0 ? q : q.substring(space + 1);
+    }
+
     @Override
     public int handleExecutionException(Exception ex, CommandLine cl, CommandLine.ParseResult parsed) {
-        String command = cl.getCommandName();
+        String command = verbName(cl);
         PrintWriter err = cl.getErr();
         int code;
         if (ex instanceof DaemonUnreachableException du) {
@@ -54,7 +64,7 @@ final class ErrorHandler implements CommandLine.IExecutionExceptionHandler, Comm
     public int handleParseException(CommandLine.ParameterException ex, String[] args) {
         CommandLine cl = ex.getCommandLine();
         PrintWriter err = cl.getErr();
-        err.println(cl.getCommandName() + ": ERROR: " + ex.getMessage());
+        err.println(verbName(cl) + ": ERROR: " + ex.getMessage());
         String path = cl.getCommandSpec().qualifiedName();
         err.println("Try '" + path + " --help' for more information.");
         err.flush();

@@ -8,8 +8,10 @@ import picocli.CommandLine.Command;
 /**
  * The {@code kmod4j} command: a tree of verbs people know from kmod ({@code insmod},
  * {@code rmmod}, {@code lsmod}, ...), each a leaf that returns an exit code. {@code daemon} runs a
- * kernel behind a control socket; the module verbs talk to it ({@code modinfo FILE} and
- * {@code depmod DIR} read files directly and need no daemon).
+ * kernel behind a control socket; the module, device ({@code devices}, {@code device add|remove},
+ * {@code bind}, {@code unbind}) and firmware ({@code fw ...}) verbs talk to it
+ * ({@code modinfo FILE}, {@code depmod DIR}, {@code fw pack} and {@code fw keygen} read and write
+ * files directly and need no daemon); {@code devsim} runs the emulated flash device.
  *
  * <p>Exit codes: {@code 0} success; {@code 1} the operation failed (the message names the errno);
  * {@code 2} the command line was wrong; {@code 3} the daemon could not be reached.
@@ -33,6 +35,12 @@ import picocli.CommandLine.Command;
             ModprobeCommand.class,
             DepmodCommand.class,
             DmesgCommand.class,
+            DevicesCommand.class,
+            DeviceCommand.class,
+            BindCommands.Bind.class,
+            BindCommands.Unbind.class,
+            FwCommand.class,
+            DevsimCommand.class,
             DemoCommand.class,
             CommandLine.HelpCommand.class})
 public final class Kmod4j implements Runnable {

@@ -34,6 +34,11 @@ abstract class Verb implements Callable<Integer> {
         return ControlClient.connect(options.socket());
     }
 
+    /** The verb as a user typed it, for messages: {@code rmmod}, {@code fw upload}. */
+    String verb() {
+        return ErrorHandler.verbName(spec.commandLine());
+    }
+
     /** Prints one JSON document on one line. */
     void printJson(Object value) {
         out().println(Json.write(value));
