@@ -53,19 +53,20 @@ fi
 has() { local o; for o in "${jmh[@]+"${jmh[@]}"}"; do [ "$o" = "$1" ] && return 0; done; return 1; }
 listing=0
 for o in -h -l -lp -lrf -lprof; do has "$o" && listing=1; done
+record=0 # the run's context is recorded only beside the default results file, which the report reads
 if [ "$listing" = 0 ]; then
   for pair in "-f 1" "-wi 3" "-w 1s" "-i 5" "-r 1s"; do
     set -- $pair
     has "$1" || jmh+=("$1" "$2")
   done
   has -rf || jmh+=(-rf json)
-  has -rff || jmh+=(-rff "$json")
+  has -rff || { jmh+=(-rff "$json"); record=1; }
 fi
 
 props_escape() { local v="${1//\\/\\\\}"; printf '%s' "${v//$'\n'/ }"; }
 load() { cut -d' ' -f1-3 /proc/loadavg 2>/dev/null || echo "?"; }
 
-if [ "$listing" = 0 ]; then
+if [ "$record" = 1 ]; then
   mkdir -p "$bench/target"
   {
     echo "command=$(props_escape "./build bench${given:+ $given}")"
@@ -83,7 +84,7 @@ status=0
 # JMH itself still uses sun.misc.Unsafe; JDK 25 warns about it on every run.
 java --sun-misc-unsafe-memory-access=allow -jar "$jar" "${jmh[@]}" || status=$?
 
-if [ "$listing" = 0 ]; then
+if [ "$record" = 1 ]; then
   echo "load.after=$(load)" >> "$runinfo"
   [ "$status" = 0 ] && echo "bench: results in $json" >&2
 fi

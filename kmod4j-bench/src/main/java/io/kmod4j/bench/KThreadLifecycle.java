@@ -1,6 +1,7 @@
 package io.kmod4j.bench;
 
 import io.kmod4j.KernelException;
+import io.kmod4j.internal.Ownership;
 import io.kmod4j.kthread.KThread;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -78,6 +79,45 @@ public class KThreadLifecycle {
             throw new IllegalStateException("stop() returned " + result + ", expected " + RESULT);
         }
         return result;
+    }
+
+    /**
+     * Diagnostic, not a target: the same life, but the benchmark thread joins the kthread's Java
+     * thread itself before calling {@code stop()}, which then finds the thread exited and returns
+     * at once (no interrupt, no wait). Against {@link #threadStartJoin} it shows what creating and
+     * running a kthread costs; against {@link #kthreadRunStop} it shows what {@code stop()}'s own
+     * waiting costs.
+     */
+    @Benchmark
+    @Figure(peer = "threadStartJoin",
+            what = "diagnostic: KThread.run + join of its Java thread + stop() on the exited kthread vs Thread.start + join()")
+    @Figure(peer = "kthreadRunStop",
+            what = "diagnostic: the same vs KThread.run + stop(): what stop()'s own waiting costs")
+    public int kthreadRunJoinThenStop() throws KernelException, InterruptedException {
+        CountDownLatch ran = new CountDownLatch(1);
+        Thread[] javaThread = new Thread[1];
+        KThread k = kthreads.run(() -> {
+            javaThread[0] = Thread.currentThread();
+            ran.countDown();
+            return RESULT;
+        });
+        ran.await();
+        javaThread[0].join();
+        int result = k.stop();
+        if (result != RESULT) {
+            throw new IllegalStateException("stop() returned " + result + ", expected " + RESULT);
+        }
+        return result;
+    }
+
+    /**
+     * Diagnostic: what finding the owner of a new kthread costs when no module is bound to the
+     * calling thread, as for host code: a stack walk to the first frame outside kmod4j-api
+     * ({@code io.kmod4j.internal.Ownership.current()}, not API). No peer.
+     */
+    @Benchmark
+    public Object ownershipLookup() {
+        return Ownership.current();
     }
 
     @Benchmark
