@@ -34,7 +34,10 @@ final class UploadProgressBar implements AutoCloseable {
         this.err = err;
     }
 
-    /** Moves the bar to the status: bytes written, and its state as the message. */
+    /**
+     * Moves the bar to the status: bytes written, and after the speed its state, or once idle
+     * again {@code done} or its error ({@code transferring:hw-error}).
+     */
     void show(UploadStatus s) {
         if (bar == null) {
             bar = build(s);
@@ -43,7 +46,8 @@ final class UploadProgressBar implements AutoCloseable {
             bar.maxHint(s.size());
         }
         bar.stepTo(s.written());
-        bar.setExtraMessage(s.progress().text());
+        String state = s.busy() ? s.progress().text() : s.error().isEmpty() ? "done" : s.error();
+        bar.setExtraMessage(" " + state);
     }
 
     private ProgressBar build(UploadStatus s) {

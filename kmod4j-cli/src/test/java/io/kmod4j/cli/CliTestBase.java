@@ -48,11 +48,12 @@ abstract class CliTestBase {
     @BeforeEach
     void startDaemon() throws Exception {
         modules = Files.createDirectories(dir.resolve("modules"));
-        kernel = Kernel.boot(KernelConfig.builder()
+        KernelConfig.Builder config = KernelConfig.builder()
                 .log(new LogRing(LogRing.DEFAULT_CAPACITY, clock::get))
                 .moduleDir(modules)
-                .unloadTimeout(Duration.ofSeconds(20))
-                .build());
+                .unloadTimeout(Duration.ofSeconds(20));
+        configure(config);
+        kernel = Kernel.boot(config.build());
         socket = dir.resolve("run/control.sock");
         server = ControlServer.start(kernel, socket);
     }
@@ -63,9 +64,15 @@ abstract class CliTestBase {
         kernel.close();
     }
 
-    /** Runs {@code kmod4j VERB --socket SOCKET ARGS...}. */
+    /** Adjusts the kernel's configuration before it boots; nothing by default. */
+    void configure(KernelConfig.Builder config) {
+    }
+
+    /** Runs {@code kmod4j VERB --socket SOCKET ARGS...}; {@code verb} may be two words ({@code "fw status"}). */
     Run kmod4j(String verb, String... args) {
-        List<String> all = new ArrayList<>(List.of(verb, "--socket", socket.toString()));
+        List<String> all = new ArrayList<>(List.of(verb.split(" ")));
+        all.add("--socket");
+        all.add(socket.toString());
         all.addAll(List.of(args));
         return run(all.toArray(String[]::new));
     }
@@ -76,6 +83,36 @@ abstract class CliTestBase {
         StringWriter err = new StringWriter();
         int code = Kmod4j.run(new PrintWriter(out), new PrintWriter(err), args);
         return new Run(code, out.toString(), err.toString());
+    }
+
+    /**
+     * A command running on its own thread, whose output can be read while it runs (the writers
+     * are unbuffered and thread-safe).
+     */
+    static final class Live {
+        final StringWriter out = new StringWriter();
+        final StringWriter err = new StringWriter();
+        private final io.kmod4j.testing.Async<Integer> code;
+
+        Live(String... args) {
+            code = io.kmod4j.testing.Async.start("kmod4j " + args[0],
+                    () -> Kmod4j.run(new PrintWriter(out), new PrintWriter(err), args));
+        }
+
+        /** Waits for the command to end. */
+        Run end() throws Exception {
+            int c = code.get();
+            return new Run(c, out.toString(), err.toString());
+        }
+    }
+
+    /** Starts {@code kmod4j WORDS... --socket SOCKET ARGS...} on its own thread; {@code verb} may be two words. */
+    Live live(String verb, String... args) {
+        List<String> all = new ArrayList<>(List.of(verb.split(" ")));
+        all.add("--socket");
+        all.add(socket.toString());
+        all.addAll(List.of(args));
+        return new Live(all.toArray(String[]::new));
     }
 
     /** A module JAR {@code <name>.jar} in the module directory. */

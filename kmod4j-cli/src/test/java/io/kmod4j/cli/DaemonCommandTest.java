@@ -65,6 +65,39 @@ class DaemonCommandTest {
     }
 
     @Test
+    void devicesAndFirmwareDirsAreTheKernelsDevicesAndFirmwareRoots() throws Exception {
+        Path socket = dir.resolve("run/control.sock");
+        Path devices = java.nio.file.Files.writeString(dir.resolve("devices.json"),
+                "{\"devices\":[{\"name\":\"flash0\",\"compatible\":\"kmod4j,tftp-flash\",\"properties\":{\"port\":6969}}]}");
+        StringWriter out = new StringWriter();
+        Thread daemon = Thread.ofPlatform().start(() -> Kmod4j.run(new PrintWriter(out), new PrintWriter(new StringWriter()),
+                "daemon", "--socket", socket.toString(), "--devices", devices.toString(),
+                "--firmware-dir", dir.resolve("fw-a").toString(), "--firmware-dir", dir.resolve("fw-b").toString()));
+        try {
+            Await.until("listening", () -> out.toString().endsWith("\n"));
+            assertThat(CliTestBase.run("devices", "--socket", socket.toString()).out()).isEqualTo("""
+                    DEVICE  BUS       COMPATIBLE         STATE    DRIVER  MODULE  DETAIL
+                    flash0  platform  kmod4j,tftp-flash  unbound  -       -       -
+                    """);
+            String release = Kernel.version();
+            assertThat(CliTestBase.run("fw", "path", "--socket", socket.toString()).out()).isEqualTo("override: (none)\n"
+                    + String.join("\n", dir + "/fw-a/updates/" + release, dir + "/fw-a/updates", dir + "/fw-a/" + release, dir + "/fw-a",
+                    dir + "/fw-b/updates/" + release, dir + "/fw-b/updates", dir + "/fw-b/" + release, dir + "/fw-b") + "\n");
+        } finally {
+            daemon.interrupt();
+            daemon.join();
+        }
+    }
+
+    @Test
+    void aBadDevicesFileStopsTheDaemonBeforeItListens() throws Exception {
+        Path devices = java.nio.file.Files.writeString(dir.resolve("devices.json"), "{\"devices\":[{\"compatible\":\"x\"}]}");
+        assertThat(CliTestBase.run("daemon", "--socket", dir.resolve("run/control.sock").toString(), "--devices", devices.toString()))
+                .isEqualTo(new CliTestBase.Run(1, "", "daemon: ERROR: " + devices + ": devices[0].name: missing (EINVAL)\n"));
+        assertThat(dir.resolve("run/control.sock")).doesNotExist();
+    }
+
+    @Test
     void aSocketWhereNoDirectoryCanBeIsAnError() throws Exception {
         Path file = java.nio.file.Files.writeString(dir.resolve("file"), "x");
         assertThat(CliTestBase.run("daemon", "--socket", file.resolve("control.sock").toString())).isEqualTo(new CliTestBase.Run(1, "",

@@ -24,14 +24,18 @@ class NoDaemonAndUsageTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"insmod x.jar", "rmmod hello", "lsmod", "modinfo hello", "modprobe hello", "depmod", "dmesg"})
+    @ValueSource(strings = {"insmod x.jar", "rmmod hello", "lsmod", "modinfo hello", "modprobe hello", "depmod", "dmesg",
+        "devices", "device_add d0 -c x", "device_remove d0", "bind d0 drv", "unbind d0", "fw_path", "fw_held", "fw_load n f",
+        "fw_abort n", "fw_pending", "fw_upload d0 f", "fw_status", "fw_cancel d0"})
     void everyVerbThatNeedsTheDaemonExits3NamingTheSocketAndHowToStartOne(String command) {
         Path socket = dir.resolve("run/control.sock");
         String[] words = command.split(" ");
-        List<String> args = new java.util.ArrayList<>(List.of(words[0], "--socket", socket.toString()));
+        List<String> args = new java.util.ArrayList<>(List.of(words[0].split("_")));
+        args.add("--socket");
+        args.add(socket.toString());
         args.addAll(List.of(words).subList(1, words.length));
         CliTestBase.Run r = run(args.toArray(String[]::new));
-        assertThat(r).isEqualTo(new CliTestBase.Run(3, "", words[0] + ": ERROR: no kmod4j daemon is running: " + socket
+        assertThat(r).isEqualTo(new CliTestBase.Run(3, "", words[0].replace('_', ' ') + ": ERROR: no kmod4j daemon is running: " + socket
                 + " does not exist; start one with 'kmod4j daemon --socket " + socket + "' (ENOENT)\n"));
     }
 
@@ -63,9 +67,13 @@ class NoDaemonAndUsageTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"daemon", "insmod", "rmmod", "lsmod", "modinfo", "modprobe", "depmod", "dmesg"})
+    @ValueSource(strings = {"daemon", "insmod", "rmmod", "lsmod", "modinfo", "modprobe", "depmod", "dmesg", "devices",
+        "device add", "device remove", "bind", "unbind", "fw path", "fw held", "fw load", "fw abort", "fw pending", "fw upload",
+        "fw status", "fw cancel"})
     void everyVerbDocumentsItsOptionsAndTheExitCodes(String verb) {
-        CliTestBase.Run r = run(verb, "--help");
+        List<String> args = new java.util.ArrayList<>(List.of(verb.split(" ")));
+        args.add("--help");
+        CliTestBase.Run r = run(args.toArray(String[]::new));
         assertThat(r.code()).isZero();
         assertThat(r.out()).startsWith("Usage: kmod4j " + verb + " ").contains("--socket=PATH").contains("--json")
                 .contains("Exit codes:").contains("3   the daemon could not be reached (start one with 'kmod4j daemon')");
