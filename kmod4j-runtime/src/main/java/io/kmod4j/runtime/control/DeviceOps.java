@@ -58,20 +58,20 @@ final class DeviceOps {
     }
 
     private static Object remove(Request r) throws Exception {
-        String name = word(r.args(), "name");
+        String name = word(r.args(), "name", "device");
         r.kernel().removeDevice(name);
         return ordered("name", name);
     }
 
     private static Object bind(Request r) throws Exception {
-        String device = word(r.args(), "device");
-        String driver = word(r.args(), "driver");
+        String device = word(r.args(), "device", "device");
+        String driver = word(r.args(), "driver", "driver");
         r.kernel().bind(device, driver);
         return state(r.kernel(), device);
     }
 
     private static Object unbind(Request r) throws Exception {
-        String device = word(r.args(), "device");
+        String device = word(r.args(), "device", "device");
         r.kernel().unbind(device);
         return state(r.kernel(), device);
     }
@@ -122,10 +122,10 @@ final class DeviceOps {
     }
 
     /** A device or driver name: a non-empty string without '/' or NUL. */
-    private static String word(JsonObject a, String field) throws KernelException {
+    private static String word(JsonObject a, String field, String what) throws KernelException {
         String s = a.string(field);
         if (s.isEmpty() || s.contains("/") || s.indexOf('\0') >= 0) {
-            throw a.fail("field '" + a.at(field) + "' must be a " + field + " name, not '" + s.replace("\0", "\\0") + "'");
+            throw a.fail("field '" + a.at(field) + "' must be a " + what + " name, not '" + s.replace("\0", "\\0") + "'");
         }
         return s;
     }

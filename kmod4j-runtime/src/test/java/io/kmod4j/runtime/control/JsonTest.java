@@ -6,13 +6,18 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.kmod4j.Errno;
 import io.kmod4j.KernelException;
 import io.kmod4j.Taint;
+import io.kmod4j.firmware.FwUploadProgress;
 import io.kmod4j.log.Level;
 import io.kmod4j.log.LogRecord;
+import io.kmod4j.runtime.DeviceStatus;
 import io.kmod4j.runtime.Kernel;
 import io.kmod4j.runtime.ModInfo;
 import io.kmod4j.runtime.ModuleState;
 import io.kmod4j.runtime.ModuleStatus;
 import io.kmod4j.runtime.UnloadReport;
+import io.kmod4j.runtime.firmware.FirmwareLoader;
+import io.kmod4j.runtime.firmware.PendingFallback;
+import io.kmod4j.runtime.firmware.UploadStatus;
 import io.kmod4j.runtime.module.ModuleIndex;
 import io.kmod4j.runtime.testing.TestJars;
 import java.nio.file.Path;
@@ -74,6 +79,55 @@ class JsonTest {
         assertThat(Json.decodeLogRecord(wire(Json.encode(rec)))).isEqualTo(rec);
         ModuleIndex.DepmodResult d = new ModuleIndex.DepmodResult(dir, 3, 1, List.of("depmod: WARNING: x"));
         assertThat(Json.decodeDepmod(wire(Json.encode(d)))).isEqualTo(d);
+    }
+
+    @Test
+    void deviceStatusRoundTrips() throws Exception {
+        DeviceStatus d = new DeviceStatus("flash0", "platform", List.of("kmod4j,tftp-flash", "kmod4j,flash"),
+                Map.of("port", "6969", "address", "127.0.0.1", "quote", "a\"b"), "deferred", "", "", "deferred: waiting for the PHY");
+        assertThat(Json.decodeDeviceStatus(wire(Json.encode(d)))).isEqualTo(d);
+        DeviceStatus bound = new DeviceStatus("led0", "platform", List.of("acme,led"), Map.of(), "bound", "acme-led", "kernel", "");
+        assertThat(Json.decodeDeviceStatus(wire(Json.encode(bound)))).isEqualTo(bound);
+        assertThat(Json.write(Json.encode(bound))).isEqualTo("{\"name\":\"led0\",\"bus\":\"platform\",\"compatible\":[\"acme,led\"],"
+                + "\"properties\":{},\"state\":\"bound\",\"driver\":\"acme-led\",\"module\":\"kernel\",\"detail\":\"\"}");
+    }
+
+    @Test
+    void firmwareValuesRoundTrip() throws Exception {
+        for (FwUploadProgress p : FwUploadProgress.values()) {
+            UploadStatus s = new UploadStatus("flash0", "dev0", p, 300_128, 1_000, p == FwUploadProgress.IDLE ? "transferring:hw-error" : "");
+            assertThat(Json.decodeUploadStatus(wire(Json.encode(s)))).isEqualTo(s);
+        }
+        UploadStatus idle = new UploadStatus("flash0", "dev0", FwUploadProgress.IDLE, 3000, 0, "");
+        assertThat(Json.write(Json.encode(idle))).isEqualTo("{\"name\":\"flash0\",\"device\":\"dev0\",\"progress\":\"idle\","
+                + "\"size\":3000,\"remainingSize\":0,\"written\":3000,\"error\":\"\"}");
+
+        PendingFallback p = new PendingFallback("acme/wifi.bin", "wlan0", 2, Duration.ofNanos(1_500_000_001L), Duration.ZERO);
+        assertThat(Json.decodePendingFallback(wire(Json.encode(p)))).isEqualTo(p);
+        FirmwareLoader.HeldImage h = new FirmwareLoader.HeldImage("a.bin", 5, 2, "(fallback)");
+        assertThat(Json.decodeHeldImage(wire(Json.encode(h)))).isEqualTo(h);
+
+        ControlClient.UploadResult done = new ControlClient.UploadResult(idle, Duration.ofMillis(812), null);
+        assertThat(Json.decodeUploadResult(wire(Json.encode(done)))).isEqualTo(done);
+        assertThat(Json.encode(done)).containsEntry("outcome", "done").containsEntry("errno", null);
+        ControlClient.UploadResult failed = new ControlClient.UploadResult(
+                new UploadStatus("flash0", "dev0", FwUploadProgress.IDLE, 3000, 2000, "transferring:hw-error"), Duration.ofNanos(7), Errno.EIO);
+        assertThat(Json.decodeUploadResult(wire(Json.encode(failed)))).isEqualTo(failed);
+        assertThat(Json.encode(failed)).containsEntry("outcome", "failed").containsEntry("errno", "EIO");
+    }
+
+    @Test
+    void firmwareValuesOfAnotherShapeAreEprotoNamingTheField() throws Exception {
+        JsonObject u = JsonObject.of(Json.parse("{\"name\":\"f\",\"device\":\"d\",\"progress\":\"flashing\",\"size\":1,"
+                + "\"remainingSize\":0,\"error\":\"\"}", "reply", Errno.EPROTO), "result", Errno.EPROTO);
+        assertThatThrownBy(() -> Json.decodeUploadStatus(u)).isInstanceOfSatisfying(KernelException.class,
+                e -> assertThat(e.errno()).isEqualTo(Errno.EPROTO)).hasMessage(
+                "field 'result.progress' is not idle, receiving, preparing, transferring or programming: 'flashing'");
+        JsonObject r = JsonObject.of(Json.parse("{\"errno\":\"EWHAT\"}", "reply", Errno.EPROTO), "result", Errno.EPROTO);
+        assertThatThrownBy(() -> Json.decodeUploadResult(r)).hasMessage("field 'result.errno' is not an errno name: 'EWHAT'");
+        JsonObject d = JsonObject.of(Json.parse("{\"name\":\"d\",\"bus\":\"platform\",\"compatible\":[],\"properties\":{\"a\":null}}",
+                "reply", Errno.EPROTO), "result", Errno.EPROTO);
+        assertThatThrownBy(() -> Json.decodeDeviceStatus(d)).hasMessage("field 'result.properties.a' must be a string, not null");
     }
 
     @Test
