@@ -43,7 +43,8 @@ public final class LoaderVerifier implements AutoCloseable {
     private static final class Pending {
         final WeakReference<Object> ref;
         final CompletableFuture<Boolean> verdict = new CompletableFuture<>();
-        int collectionsSeen;
+        int collectionsSeen;   // collections that counted against it
+        long nextCountAt;      // nanoTime before which a collection does not count (its backoff)
 
         Pending(Object referent, ReferenceQueue<Object> q) {
             this.ref = new WeakReference<>(referent, q);
@@ -92,7 +93,7 @@ public final class LoaderVerifier implements AutoCloseable {
      * thread's task) for a moment after it says it is done, longer on a loaded machine.
      */
     static Duration backoff(int attempt) {
-        return Duration.ofMillis(20L << Math.min(attempt, 6));
+        return Duration.ofMillis(50L << Math.min(attempt, 6));
     }
 
     private static void pause(Duration d) {
@@ -151,10 +152,8 @@ public final class LoaderVerifier implements AutoCloseable {
                 if (closed) {
                     return;
                 }
-                // Let more unloads join this batch: one collection then proves them all. Loaders
-                // that survived a collection wait longer before the next (see backoff()).
-                int retries = pending.stream().mapToInt(p -> p.collectionsSeen).min().orElse(0);
-                long nanos = Math.max(batchWindow.toNanos(), retries == 0 ? 0 : backoff(retries - 1).toNanos());
+                // Let more unloads join this batch: one collection then proves them all.
+                long nanos = batchWindow.toNanos();
                 while (nanos > 0 && !closed) {
                     try {
                         nanos = work.awaitNanos(nanos);
@@ -167,15 +166,21 @@ public final class LoaderVerifier implements AutoCloseable {
                 lock.unlock();
             }
             System.gc();
+            long now = System.nanoTime();
             List<Pending> settled = new ArrayList<>();
             for (Pending p : batch) {
-                p.collectionsSeen++;
                 if (p.ref.refersTo(null)) {
                     settled.add(p);
                     p.verdict.complete(true);
-                } else if (p.collectionsSeen >= maxCollections) {
-                    settled.add(p);
-                    p.verdict.complete(false);
+                } else if (now - p.nextCountAt >= 0) {
+                    // A miss counts only once its backoff has passed, however often newer unloads
+                    // make the verifier collect: each loader gets time as well as collections.
+                    p.collectionsSeen++;
+                    p.nextCountAt = now + backoff(p.collectionsSeen - 1).toNanos();
+                    if (p.collectionsSeen >= maxCollections) {
+                        settled.add(p);
+                        p.verdict.complete(false);
+                    }
                 }
             }
             lock.lock();
