@@ -2,7 +2,6 @@ package io.kmod4j.cli;
 
 import io.kmod4j.KernelException;
 import io.kmod4j.runtime.control.ControlClient;
-import io.kmod4j.runtime.control.DaemonUnreachableException;
 import io.kmod4j.runtime.control.Json;
 import io.kmod4j.runtime.firmware.UploadStatus;
 import java.nio.file.Path;
@@ -73,8 +72,6 @@ final class FwUploadCommand extends Verb {
             Thread.currentThread().interrupt();
             throw new CliException("interrupted; the upload goes on in the daemon (see kmod4j fw status " + device + ")",
                     Kmod4j.EXIT_FAILURE);
-        } catch (DaemonUnreachableException e) {
-            throw e;
         }
         UploadStatus s = result.upload();
         if (!result.done()) {

@@ -29,6 +29,7 @@ final class UploadProgressBar implements AutoCloseable {
 
     private final PrintWriter err;
     private ProgressBar bar;
+    private WriterConsumer consumer;
 
     UploadProgressBar(PrintWriter err) {
         this.err = err;
@@ -57,7 +58,7 @@ final class UploadProgressBar implements AutoCloseable {
                 .setInitialMax(s.size())
                 .setUpdateIntervalMillis(UPDATE_MILLIS)
                 .setStyle(terminal ? ProgressBarStyle.UNICODE_BLOCK : ProgressBarStyle.ASCII)
-                .setConsumer(new WriterConsumer(err, terminal ? terminalWidth() : NO_TERMINAL_WIDTH))
+                .setConsumer(consumer = new WriterConsumer(err, terminal ? terminalWidth() : NO_TERMINAL_WIDTH))
                 .showSpeed();
         if (s.size() >= 10 * 1024) {
             b.setUnit("KiB", 1024);
@@ -72,15 +73,27 @@ final class UploadProgressBar implements AutoCloseable {
         return new ConsoleProgressBarConsumer(System.err).getMaxRenderedLength();
     }
 
+    /** Draws the final state and ends the line. */
     @Override
     public void close() {
         if (bar != null) {
             bar.close();
+            // progressbar 0.10.2 skips its consumer's close when the bar is closed before its first
+            // scheduled redraw ran (an upload that fails at once); the line must end all the same.
+            consumer.close();
         }
     }
 
-    /** Draws each rendering after a carriage return on the writer, cut to the width. */
-    private record WriterConsumer(PrintWriter out, int width) implements ProgressBarConsumer {
+    /** Draws each rendering after a carriage return on the writer, cut to the width; closing ends the line, once. */
+    private static final class WriterConsumer implements ProgressBarConsumer {
+        private final PrintWriter out;
+        private final int width;
+        private boolean closed; // guarded by this
+
+        WriterConsumer(PrintWriter out, int width) {
+            this.out = out;
+            this.width = width;
+        }
 
         @Override
         public int getMaxRenderedLength() {
@@ -88,13 +101,20 @@ final class UploadProgressBar implements AutoCloseable {
         }
 
         @Override
-        public void accept(String rendered) {
+        public synchronized void accept(String rendered) {
+            if (closed) {
+                return;
+            }
             out.print('\r' + (rendered.length() > width ? rendered.substring(0, width) : rendered));
             out.flush();
         }
 
         @Override
-        public void close() {
+        public synchronized void close() {
+            if (closed) {
+                return;
+            }
+            closed = true;
             out.println();
             out.flush();
         }

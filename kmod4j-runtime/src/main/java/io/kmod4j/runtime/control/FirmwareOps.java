@@ -5,6 +5,7 @@ import static io.kmod4j.runtime.control.Json.ordered;
 import io.kmod4j.Errno;
 import io.kmod4j.KernelException;
 import io.kmod4j.firmware.FwUploadError;
+import io.kmod4j.firmware.FwUploadProgress;
 import io.kmod4j.runtime.firmware.FirmwareLoader;
 import io.kmod4j.runtime.firmware.PendingFallback;
 import io.kmod4j.runtime.firmware.UploadStatus;
@@ -142,41 +143,46 @@ final class FirmwareOps {
     /**
      * Streams the upload's changes until it is idle, then its outcome.
      *
-     * <p>The upload was started before this runs, so the listener is registered late on purpose:
-     * the end is decided by the upload's own snapshot, read after every report (and every
-     * {@link #RECHECK} without one), not by an idle report, which could be a previous upload's
-     * arriving late from its worker. Registering here rather than in the op means no listener
-     * outlives a reply that could not be written. Changes that only lower the remaining size are
-     * coalesced when several are queued, so a slow client does not fall behind a fast upload.
+     * <p>The listener is registered here, after the reply, so that a reply that cannot be written
+     * leaves no listener behind. Reports made before it was registered are not lost: the
+     * upload's snapshot is read on every round (after each batch of reports, and every
+     * {@link #RECHECK} without one) and sent when it is newer than what was sent. The snapshot
+     * alone decides the end: idle reports are not streamed, since one could be a previous upload's
+     * arriving late from its worker; the idle snapshot is, and closes the stream (if the upload was
+     * unregistered meanwhile, its own last idle report stands in). A report older than one already
+     * sent (the snapshot overtook it) is dropped, so states and bytes written only move forward;
+     * reports that only lower the remaining size are coalesced when several are queued, so a slow
+     * client never falls behind a fast upload (listeners only enqueue).
      */
     private static void follow(FirmwareLoader fw, String upload, UploadStatus first, long started, Streamed.Sink sink)
             throws Exception {
         BlockingQueue<UploadStatus> changes = new LinkedBlockingQueue<>();
+        UploadStatus[] idleReport = new UploadStatus[1];
         UploadStatus last = first;
         try (AutoCloseable watch = fw.watchUploads(s -> {
             if (s.name().equals(upload)) {
                 changes.add(s);
             }
         })) {
+            UploadStatus head = null;
             while (true) {
+                // The snapshot first, then the batch: once the snapshot is idle (or the upload
+                // gone), every busy report of the upload is already queued, since the worker
+                // reports each state before it publishes the next and publishes idle last.
                 Optional<UploadStatus> now = current(fw, upload);
+                last = send(drain(changes, head), sink, last, idleReport);
+                UploadStatus latest = now.orElse(idleReport[0]);
+                if (latest != null && newer(latest, last)) {
+                    sink.send(Json.encode(latest));
+                    last = latest;
+                }
                 if (now.isEmpty() || !now.get().busy()) {
-                    last = send(drain(changes, null), sink, last);
-                    UploadStatus end = now.orElse(last);
-                    if (!end.equals(last)) {
-                        sink.send(Json.encode(end)); // the stream's last status is always the idle one
-                        last = end;
-                    }
                     break;
                 }
-                UploadStatus s = changes.poll(RECHECK.toMillis(), TimeUnit.MILLISECONDS);
-                if (s != null) {
-                    last = send(drain(changes, s), sink, last);
-                }
+                head = changes.poll(RECHECK.toMillis(), TimeUnit.MILLISECONDS);
             }
         }
         Duration elapsed = Duration.ofNanos(System.nanoTime() - started);
-        // A device removed mid-upload leaves the last report: idle with its error, if it failed.
         sink.send(Json.encode(new ControlClient.UploadResult(last, elapsed, errnoOf(last.error()).orElse(null))));
     }
 
@@ -190,12 +196,20 @@ final class FirmwareOps {
         return batch;
     }
 
-    /** Sends a batch, skipping a report that the next one only advances; returns the last sent. */
-    private static UploadStatus send(List<UploadStatus> batch, Streamed.Sink sink, UploadStatus last) throws Exception {
+    /**
+     * Sends the newer busy reports of a batch, skipping one that the next only advances; keeps the
+     * last idle report aside. Returns the last sent.
+     */
+    private static UploadStatus send(List<UploadStatus> batch, Streamed.Sink sink, UploadStatus last, UploadStatus[] idleReport)
+            throws Exception {
         for (int i = 0; i < batch.size(); i++) {
             UploadStatus s = batch.get(i);
+            if (!s.busy()) {
+                idleReport[0] = s;
+                continue;
+            }
             boolean superseded = i + 1 < batch.size() && sameStep(s, batch.get(i + 1));
-            if (!superseded && !s.equals(last)) {
+            if (!superseded && newer(s, last)) {
                 sink.send(Json.encode(s));
                 last = s;
             }
@@ -205,6 +219,30 @@ final class FirmwareOps {
 
     private static boolean sameStep(UploadStatus a, UploadStatus b) {
         return a.progress() == b.progress() && a.error().equals(b.error()) && a.size() == b.size();
+    }
+
+    /** Whether {@code s} comes after {@code last} in one upload: a later state, more bytes, or an error that appeared. */
+    private static boolean newer(UploadStatus s, UploadStatus last) {
+        int a = rank(s.progress());
+        int b = rank(last.progress());
+        if (a != b) {
+            return a > b;
+        }
+        if (s.written() != last.written()) {
+            return s.written() > last.written();
+        }
+        return !s.error().isEmpty() && last.error().isEmpty();
+    }
+
+    /** Where a state falls in one upload: idle comes last (it ends it). */
+    private static int rank(FwUploadProgress p) {
+        return switch (p) {
+            case RECEIVING -> 1;
+            case PREPARING -> 2;
+            case TRANSFERRING -> 3;
+            case PROGRAMMING -> 4;
+            case IDLE -> 5;
+        };
     }
 
     private static Optional<UploadStatus> current(FirmwareLoader fw, String upload) {
