@@ -2,6 +2,9 @@ package io.kmod4j.cli;
 
 import io.kmod4j.runtime.firmware.UploadStatus;
 import java.io.PrintWriter;
+import java.text.DecimalFormat;
+import java.text.DecimalFormatSymbols;
+import java.util.Locale;
 import me.tongfei.progressbar.ConsoleProgressBarConsumer;
 import me.tongfei.progressbar.ProgressBar;
 import me.tongfei.progressbar.ProgressBarBuilder;
@@ -16,7 +19,8 @@ import me.tongfei.progressbar.ProgressBarStyle;
  * </pre>
  * Each update is the whole line after a carriage return, so it redraws in place on a terminal and
  * stays readable (one {@code \r}-separated update after another) in a log or a pipe. On a
- * terminal the bar uses Unicode blocks and the terminal's width; elsewhere ASCII and 80 columns.
+ * terminal the bar uses Unicode blocks and the terminal's width; elsewhere ASCII and 79 columns.
+ * Sizes are counted in B below 10 KiB, KiB below 10 MiB, else MiB.
  * The bar is created at the first status (which gives the size); the library redraws it every
  * 100 ms on its own thread when the count moved, and once more when closed, then ends the line.
  *
@@ -37,7 +41,7 @@ final class UploadProgressBar implements AutoCloseable {
 
     /**
      * Moves the bar to the status: bytes written, and after the speed its state, or once idle
-     * again {@code done} or its error ({@code transferring:hw-error}).
+     * again {@code done} or {@code failed}.
      */
     void show(UploadStatus s) {
         if (bar == null) {
@@ -47,7 +51,8 @@ final class UploadProgressBar implements AutoCloseable {
             bar.maxHint(s.size());
         }
         bar.stepTo(s.written());
-        String state = s.busy() ? s.progress().text() : s.error().isEmpty() ? "done" : s.error();
+        // Short words once idle: the line after the bar gives the error in full.
+        String state = s.busy() ? s.progress().text() : s.error().isEmpty() ? "done" : "failed";
         bar.setExtraMessage(" " + state);
     }
 
@@ -59,9 +64,11 @@ final class UploadProgressBar implements AutoCloseable {
                 .setUpdateIntervalMillis(UPDATE_MILLIS)
                 .setStyle(terminal ? ProgressBarStyle.UNICODE_BLOCK : ProgressBarStyle.ASCII)
                 .setConsumer(consumer = new WriterConsumer(err, terminal ? terminalWidth() : NO_TERMINAL_WIDTH))
-                .showSpeed();
-        if (s.size() >= 10 * 1024) {
-            b.setUnit("KiB", 1024);
+                .showSpeed(new DecimalFormat("0.0", DecimalFormatSymbols.getInstance(Locale.ROOT)));
+        if (s.size() >= 10L << 20) {
+            b.setUnit("MiB", 1L << 20);
+        } else if (s.size() >= 10L << 10) {
+            b.setUnit("KiB", 1L << 10);
         } else {
             b.setUnit("B", 1);
         }

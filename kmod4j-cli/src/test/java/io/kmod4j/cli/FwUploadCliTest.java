@@ -88,7 +88,7 @@ class FwUploadCliTest extends CliTestBase {
         Run r = upload.end();
         assertThat(r.code()).isEqualTo(1);
         assertThat(r.out()).isEmpty();
-        assertThat(r.err()).contains("\rflash0  33% [").endsWith("B/s transferring:hw-error\n"
+        assertThat(r.err()).contains("\rflash0  33% [").endsWith("B/s failed\n"
                 + "fw upload: ERROR: flash0: transferring:hw-error (EIO)\n");
         assertThat(kmod4j("fw status")).isEqualTo(new Run(0, """
                 UPLOAD  DEVICE  PROGRESS  SIZE  REMAINING  ERROR
