@@ -5,7 +5,8 @@
 #   ./build stress --canaries      prove the suites have teeth: every canary must be caught
 #   ./build stress --all           both of the above
 #   ./build stress --jcstress      only jcstress;  --lincheck  only Lincheck
-#   ./build stress -m sanity ...   other arguments go to jcstress (-m MODE, -t REGEXP, -v, ...)
+#   ./build stress -t REGEXP       only the jcstress tests whose name matches (within the chosen set)
+#   ./build stress -m sanity ...   other arguments go to jcstress (-m MODE, -v, ...)
 #
 # Exit status: 0 when every real test passed (and, with --canaries, every canary was caught);
 # 1 on any forbidden outcome, failed check or uncaught canary. Logs and jcstress's HTML report are
@@ -24,17 +25,23 @@ canary_tests='^io\.kmod4j\.stress\.canary\.'
 
 suite=1 canaries=0 jcstress=1 lincheck=1
 jcargs=()
+only=""
 while [ $# -gt 0 ]; do
   case "$1" in
+    -t) only="$2"; shift ;; # narrows the selection below (jcstress takes one -t only)
     --canaries) suite=0 canaries=1 ;;
     --all) suite=1 canaries=1 ;;
     --jcstress) lincheck=0 ;;
     --lincheck) jcstress=0 ;;
-    -h|--help) sed -n '2,13p' "$0"; exit 0 ;;
+    -h|--help) sed -n "2,14p" "$0"; exit 0 ;;
     *) jcargs+=("$1") ;;
   esac
   shift
 done
+if [ -n "$only" ]; then
+  real_tests="${real_tests}.*${only}"
+  canary_tests="${canary_tests}.*${only}"
+fi
 has_mode=0
 for a in "${jcargs[@]+"${jcargs[@]}"}"; do [ "$a" = "-m" ] && has_mode=1; done
 [ "$has_mode" = 1 ] || jcargs+=(-m quick)

@@ -24,7 +24,15 @@ public final class WakeUpWatch {
 
     /** @return 1 if {@code woke} never became true within the patience (a lost wake-up), else 0 */
     public static int lost(BooleanSupplier woke, Runnable rescue) {
-        long deadline = System.nanoTime() + PATIENCE_NANOS;
+        return lost(woke, rescue, PATIENCE_NANOS);
+    }
+
+    /**
+     * As {@link #lost(BooleanSupplier, Runnable)} with a patience of the caller's choosing. The
+     * canaries use a short one: each wake-up their bug loses costs the run the whole patience.
+     */
+    public static int lost(BooleanSupplier woke, Runnable rescue, long patienceNanos) {
+        long deadline = System.nanoTime() + patienceNanos;
         for (int spins = 0; !woke.getAsBoolean(); spins++) {
             if (System.nanoTime() - deadline > 0) {
                 rescue.run();

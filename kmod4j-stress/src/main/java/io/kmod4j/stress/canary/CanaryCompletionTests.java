@@ -26,6 +26,12 @@ public final class CanaryCompletionTests {
 
     private CanaryCompletionTests() {}
 
+    /**
+     * The lost-wake-up watchdog's patience for canaries: 100 ms, not the real tests' second, because
+     * every wake-up the planted bug loses costs the run the whole patience.
+     */
+    static final long CANARY_PATIENCE_NANOS = 100_000_000L;
+
     static int drain(CanaryCompletion c) {
         int n = 0;
         while (n < 100 && c.tryAwait()) {
@@ -253,8 +259,8 @@ public final class CanaryCompletionTests {
                 Thread.onSpinWait();
             }
             c.completeAll();
-            r.r1 = WakeUpWatch.lost(() -> firstWoke, () -> rescue(first));
-            r.r2 = WakeUpWatch.lost(() -> secondWoke, () -> rescue(second));
+            r.r1 = WakeUpWatch.lost(() -> firstWoke, () -> rescue(first), CANARY_PATIENCE_NANOS);
+            r.r2 = WakeUpWatch.lost(() -> secondWoke, () -> rescue(second), CANARY_PATIENCE_NANOS);
         }
 
         private void rescue(Thread waiter) {
@@ -281,7 +287,7 @@ public final class CanaryCompletionTests {
         @Actor
         public void completer(I_Result r) {
             c.complete();
-            r.r1 = WakeUpWatch.lost(() -> woke, c::complete);
+            r.r1 = WakeUpWatch.lost(() -> woke, c::complete, CANARY_PATIENCE_NANOS);
         }
     }
 

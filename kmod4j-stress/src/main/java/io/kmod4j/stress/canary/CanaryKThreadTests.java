@@ -24,6 +24,12 @@ public final class CanaryKThreadTests {
 
     static final int RESULT = 5;
 
+    /**
+     * How long the park canary's timed stop waits: 200 ms, not the real test's ten seconds,
+     * because every thread the planted bug leaves parked costs the run the whole wait.
+     */
+    static final Duration CANARY_PATIENCE = Duration.ofMillis(200);
+
     /** Mirrors KThreadStop.StopVsFirstRun. */
     @JCStressTest
     @Outcome(id = {"-4, 0, 0"}, expect = ACCEPTABLE, desc = "stop came first: the function never ran")
@@ -145,7 +151,7 @@ public final class CanaryKThreadTests {
         @Actor
         public void stopper(III_Result r) {
             try {
-                r.r2 = k.stop(Duration.ofSeconds(10)).orElse(-999);
+                r.r2 = k.stop(CANARY_PATIENCE).orElse(-999);
             } catch (InterruptedException e) {
                 throw new AssertionError(e);
             }

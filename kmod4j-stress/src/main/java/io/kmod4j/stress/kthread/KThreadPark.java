@@ -86,4 +86,52 @@ public final class KThreadPark {
             }
         }
     }
+
+    /**
+     * The same race on a kthread that is already running ({@code KThread.run} in the state's
+     * constructor, so it may be anywhere from its first wake-up to its sleep in the loop): a
+     * {@code park()} that lands after {@code stop()} has cleared the park request must not park the
+     * thread for good.
+     */
+    @JCStressTest
+    @Outcome(id = "0, 3, 0", expect = ACCEPTABLE, desc = "parked, then stopped")
+    @Outcome(id = "-38, 3, 0", expect = ACCEPTABLE, desc = "the thread exited instead of parking")
+    @Outcome(id = "-38, -4, 0", expect = ACCEPTABLE, desc = "stop came before the first run; park found it exited")
+    @Outcome(id = "0, -4, 0", expect = FORBIDDEN, desc = "park() was acknowledged, yet the function never ran")
+    @Outcome(id = ".*, -999, .*", expect = FORBIDDEN, desc = "stop() did not end the thread: left parked")
+    @Outcome(expect = FORBIDDEN, desc = "impossible")
+    @State
+    public static class ParkVsStopWhileRunning {
+        final KThread k;
+
+        public ParkVsStopWhileRunning() {
+            try {
+                k = KThread.builder("stress-park-running").virtual(true).run(KThreadPark::parkAwareLoop);
+            } catch (KernelException e) {
+                throw new IllegalStateException(e);
+            }
+        }
+
+        @Actor
+        public void parker(III_Result r) {
+            r.r1 = k.park();
+        }
+
+        @Actor
+        public void stopper(III_Result r) {
+            try {
+                r.r2 = k.stop(PATIENCE).orElse(DID_NOT_END);
+            } catch (InterruptedException e) {
+                throw new AssertionError("nobody interrupts this actor", e);
+            }
+        }
+
+        @Arbiter
+        public void after(III_Result r) {
+            r.r3 = k.isAlive() ? 1 : 0;
+            if (r.r3 == 1) {
+                k.unpark();
+            }
+        }
+    }
 }
