@@ -158,7 +158,8 @@ public final class DeviceImpl implements Device, FirmwareProvider.Host {
         } else {
             err("error %s: %s", errno.code(), msg);
         }
-        return new KernelException(errno, name() + ": " + msg);
+        // A message that already names the device (e.g. from intProperty) is not prefixed twice.
+        return new KernelException(errno, msg.startsWith(name() + ":") ? msg : name() + ": " + msg);
     }
 
     @Override
