@@ -81,8 +81,9 @@ public final class KThread {
      * All state changes happen under `lock` and are announced on `changed`; state and the two
      * request flags are also volatile so that shouldStop()/shouldPark()/state() read them without
      * the lock. `exited` is completed (completeAll) as the very last thing the kthread's own frame
-     * does for the thread's owner; stop() waits on it and then joins the Java thread, so a stop()
-     * that returns means the thread has terminated.
+     * does for the thread's owner; stop() joins the Java thread (which ends after that), so a
+     * stop() that returns means the thread has terminated; `exited` serves timed waits and the
+     * thread whose creation failed.
      *
      * Races handled here:
      *  - stop() versus first run: the thread re-checks shouldStop after it is woken, under the
@@ -312,8 +313,13 @@ public final class KThread {
     public int stop() {
         refuseSelf("stop()");
         resource.requestStop();
-        exited.awaitUninterruptibly();
-        joinUninterruptibly();
+        if (neverStarted(thread)) {
+            exited.awaitUninterruptibly(); // creation failed: abandon() completed it
+        } else {
+            // One wait, not two: the thread ends after it recorded the result and completed
+            // `exited`, and join() makes all of that visible here.
+            joinUninterruptibly();
+        }
         return result;
     }
 
