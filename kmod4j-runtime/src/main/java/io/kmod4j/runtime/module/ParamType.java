@@ -16,6 +16,8 @@ public enum ParamType {
     public static final int MAX_STRING = 4096;
     /** Most elements an array parameter takes. */
     public static final int MAX_ARRAY = 1024;
+    /** Most significant digits of an integer: 2^64 - 1 has 22 in octal, fewer in bases 10 and 16. */
+    private static final int MAX_DIGITS = 22;
 
     private final String linuxName;
 
@@ -89,6 +91,10 @@ public enum ParamType {
         return switch (this) {
             case BOOL, INVBOOL -> ((Boolean) value) ^ (this == INVBOOL) ? "Y" : "N";
             case HEXINT -> "0x" + Long.toHexString((Long) value);
+            // parse() keeps a ulong above Long.MAX_VALUE as its two's-complement long; print it
+            // unsigned (param_get_ulong's %lu), or 18446744073709551615 would show as -1 and not
+            // read back. Found by kmod4j-fuzz (ModuleParamsFuzzTest).
+            case ULONG -> Long.toUnsignedString((Long) value);
             case CHARP -> (String) value;
             default -> Long.toString((Long) value);
         };
@@ -113,12 +119,28 @@ public enum ParamType {
             if (digits.isEmpty() || digits.startsWith("+") || digits.startsWith("-")) {
                 throw new NumberFormatException();
             }
+            // BigInteger parses in quadratic time: a megabyte of digits (a command line, a
+            // control-socket request, a module's own parmdefault) would take half a minute. No
+            // 64-bit value needs more than 22 digits in any base here, so refuse longer ones at
+            // once, as kstrtoull stops at the first overflow. Leading zeros do not count.
+            int first = 0;
+            while (first < digits.length() - 1 && digits.charAt(first) == '0') {
+                first++;
+            }
+            if (digits.length() - first > MAX_DIGITS) {
+                for (int i = first; i < digits.length(); i++) {
+                    if (Character.digit(digits.charAt(i), radix) < 0) {
+                        throw new NumberFormatException();
+                    }
+                }
+                throw new IllegalArgumentException("'" + abbreviate(s) + "' is out of range for " + linuxName);
+            }
             v = new BigInteger(digits, radix);
             if (negative) {
                 v = v.negate();
             }
         } catch (NumberFormatException e) {
-            throw new IllegalArgumentException("'" + s + "' is not a number");
+            throw new IllegalArgumentException("'" + abbreviate(s) + "' is not a number");
         }
         BigInteger[] range = range();
         if (v.compareTo(range[0]) < 0 || v.compareTo(range[1]) > 0) {
@@ -126,6 +148,10 @@ public enum ParamType {
                     + " (" + range[0] + ".." + range[1] + ")");
         }
         return v.longValue(); // ulong above Long.MAX_VALUE wraps, as a C unsigned long read as signed
+    }
+
+    private static String abbreviate(String s) {
+        return s.length() > 40 ? s.substring(0, 37) + "..." : s;
     }
 
     private BigInteger[] range() {
