@@ -63,7 +63,10 @@ record BootRecord(long sequence, Optional<Slot> active, boolean trialPending, Op
         long seq = b.getLong(4);
         Optional<Slot> active = slot(bytes[12]);
         Optional<Slot> fallback = slot(bytes[14]);
-        if (active == null || fallback == null || (bytes[13] & 0xFE) != 0 || seq < 0) {
+        // The reserved byte must be 0 as the layout says, or a record with a valid CRC that this
+        // code did not write (another format) would be taken for one. Found by kmod4j-fuzz
+        // (BootRecordFuzzTest): such a record decoded, then encoded to different bytes.
+        if (active == null || fallback == null || (bytes[13] & 0xFE) != 0 || bytes[15] != 0 || seq < 0) {
             return Optional.empty();
         }
         return Optional.of(new BootRecord(seq, active, bytes[13] == 1, fallback));
