@@ -15,6 +15,7 @@ import java.security.NoSuchAlgorithmException;
 import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.Map;
+import java.util.function.Predicate;
 import java.util.jar.Manifest;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipException;
@@ -75,7 +76,7 @@ public final class ModuleJar {
         } catch (IOException e) {
             throw new KernelException(Errno.EIO, file + ": cannot read: " + e.getMessage(), e);
         }
-        Map<String, byte[]> entries = unzip(file, bytes);
+        Map<String, byte[]> entries = unzip(file, new ByteArrayInputStream(bytes), name -> true, MAX_BYTES);
         byte[] modinfo = entries.get(ModInfoParser.ENTRY);
         if (modinfo == null) {
             throw new KernelException(Errno.ENOEXEC, file + ": not a kmod4j module: no " + ModInfoParser.ENTRY
@@ -95,52 +96,66 @@ public final class ModuleJar {
     }
 
     /**
-     * Reads only a JAR's metadata, as {@code modinfo} and {@code depmod} do: no class is read.
+     * Reads only a JAR's metadata, as {@code modinfo} and {@code depmod} do: no class is kept.
      *
-     * @throws KernelException as {@link #read}
+     * <p>The JAR is read as {@link #read} reads it, entry after entry, so that {@code modinfo} and
+     * {@code depmod} describe exactly the module {@code insmod} would load. A ZIP's central
+     * directory ({@link java.util.zip.ZipFile}) can disagree with its local entries: an archive
+     * may carry a second {@value ModInfoParser#ENTRY} that only the stream sees, and a reader of
+     * the directory would then index one module while another loads. (Found by kmod4j-fuzz,
+     * ModuleMetadataFuzzTest#moduleJar.)
+     *
+     * @throws KernelException as {@link #read}; also {@code EFBIG} if the metadata exceeds 1 MiB
      */
     public static ModInfo readInfo(Path file) throws KernelException {
         if (!Files.isRegularFile(file)) {
             throw new KernelException(Files.exists(file) ? Errno.EISDIR : Errno.ENOENT,
                     file + (Files.exists(file) ? ": is not a regular file" : ": no such file"));
         }
-        try (java.util.zip.ZipFile zip = new java.util.zip.ZipFile(file.toFile())) {
-            ZipEntry e = zip.getEntry(ModInfoParser.ENTRY);
-            if (e == null) {
-                throw new KernelException(Errno.ENOEXEC, file + ": not a kmod4j module: no " + ModInfoParser.ENTRY
-                        + " (was it built with the kmod4j-modpost annotation processor?)");
-            }
-            if (e.getSize() > 1024 * 1024) {
-                throw new KernelException(Errno.EFBIG, file + ": " + ModInfoParser.ENTRY + " is larger than 1 MiB");
-            }
-            try (InputStream in = zip.getInputStream(e)) {
-                byte[] text = in.readNBytes(1024 * 1024 + 1);
-                if (text.length > 1024 * 1024) {
-                    throw new KernelException(Errno.EFBIG, file + ": " + ModInfoParser.ENTRY + " is larger than 1 MiB");
-                }
-                return ModInfoParser.parse(file, new String(text, StandardCharsets.UTF_8));
-            }
-        } catch (ZipException e) {
-            throw new KernelException(Errno.ENOEXEC, file + ": not a valid JAR: " + e.getMessage());
+        Map<String, byte[]> entries;
+        try (InputStream in = new java.io.BufferedInputStream(Files.newInputStream(file), 64 * 1024)) {
+            entries = unzip(file, in, ModInfoParser.ENTRY::equals, MAX_MODINFO_BYTES);
+        } catch (NoSuchFileException e) {
+            throw new KernelException(Errno.ENOENT, file + ": no such file");
         } catch (IOException e) {
             throw new KernelException(Errno.EIO, file + ": cannot read: " + e.getMessage(), e);
         }
+        byte[] text = entries.get(ModInfoParser.ENTRY);
+        if (text == null) {
+            throw new KernelException(Errno.ENOEXEC, file + ": not a kmod4j module: no " + ModInfoParser.ENTRY
+                    + " (was it built with the kmod4j-modpost annotation processor?)");
+        }
+        return ModInfoParser.parse(file, new String(text, StandardCharsets.UTF_8));
     }
 
-    private static Map<String, byte[]> unzip(Path file, byte[] bytes) throws KernelException {
+    /** The largest metadata {@link #readInfo} accepts. */
+    private static final int MAX_MODINFO_BYTES = 1024 * 1024;
+
+    /**
+     * Reads a ZIP entry after entry, keeping the entries {@code keep} accepts (a later entry of
+     * the same name replaces an earlier one). Every entry counts against the caps, kept or not.
+     *
+     * @throws KernelException {@code EFBIG} beyond {@link #MAX_ENTRIES}, {@link #MAX_BYTES}, or
+     *     {@code maxKept} bytes in one kept entry; {@code ENOEXEC} not a ZIP or no entry at all;
+     *     {@code EIO} reading failed
+     */
+    private static Map<String, byte[]> unzip(Path file, InputStream in, Predicate<String> keep, long maxKept)
+            throws KernelException {
         Map<String, byte[]> entries = new HashMap<>();
         long total = 0;
-        try (ZipInputStream zip = new ZipInputStream(new ByteArrayInputStream(bytes))) {
+        int count = 0;
+        try (ZipInputStream zip = new ZipInputStream(in)) {
             ZipEntry e;
             byte[] buf = new byte[64 * 1024];
             while ((e = zip.getNextEntry()) != null) {
                 if (e.isDirectory()) {
                     continue;
                 }
-                if (entries.size() >= MAX_ENTRIES) {
+                if (++count > MAX_ENTRIES) {
                     throw new KernelException(Errno.EFBIG, file + ": more than " + MAX_ENTRIES + " entries");
                 }
-                java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+                boolean kept = keep.test(e.getName());
+                java.io.ByteArrayOutputStream out = kept ? new java.io.ByteArrayOutputStream() : null;
                 int n;
                 while ((n = zip.read(buf)) > 0) {
                     total += n;
@@ -148,16 +163,24 @@ public final class ModuleJar {
                         throw new KernelException(Errno.EFBIG, file + ": expands to more than " + MAX_BYTES
                                 + " bytes (at entry " + e.getName() + ")");
                     }
-                    out.write(buf, 0, n);
+                    if (kept) {
+                        if (out.size() + n > maxKept) {
+                            throw new KernelException(Errno.EFBIG, file + ": " + e.getName() + " is larger than "
+                                    + maxKept + " bytes");
+                        }
+                        out.write(buf, 0, n);
+                    }
                 }
-                entries.put(e.getName(), out.toByteArray());
+                if (kept) {
+                    entries.put(e.getName(), out.toByteArray());
+                }
             }
         } catch (ZipException e) {
             throw new KernelException(Errno.ENOEXEC, file + ": not a valid JAR: " + e.getMessage());
         } catch (IOException e) {
             throw new KernelException(Errno.EIO, file + ": cannot read: " + e.getMessage(), e);
         }
-        if (entries.isEmpty()) {
+        if (count == 0) {
             throw new KernelException(Errno.ENOEXEC, file + ": not a valid JAR: no entries");
         }
         return entries;
