@@ -300,13 +300,7 @@ public final class DriverCore {
         DriverEntry drv;
         lock.lock();
         try {
-            dev = devices.get(name);
-            if (dev == null) {
-                throw new KernelException(Errno.ENODEV, "no device " + name);
-            }
-            while (dev.state == BindingState.PROBING || dev.state == BindingState.REMOVING) {
-                changed.awaitUninterruptibly();
-            }
+            dev = settledDevice(name);
             deferred.remove(dev);
             dev.goingAway = true;
             drv = dev.state == BindingState.BOUND ? dev.driver : null;
@@ -344,17 +338,11 @@ public final class DriverCore {
         DriverEntry drv;
         lock.lock();
         try {
-            dev = devices.get(deviceName);
-            if (dev == null) {
-                throw new KernelException(Errno.ENODEV, "no device " + deviceName);
-            }
             drv = drivers.stream().filter(d -> d.name.equals(driverName) && !d.unregistering).findFirst()
                     .orElseThrow(() -> new KernelException(Errno.ENODEV, "no driver " + driverName));
+            dev = settledDevice(deviceName);
             if (drv.match(dev.compatible()).isEmpty()) {
                 throw new KernelException(Errno.ENODEV, "driver " + driverName + " does not match device " + deviceName);
-            }
-            while (dev.state == BindingState.PROBING || dev.state == BindingState.REMOVING) {
-                changed.awaitUninterruptibly();
             }
             if (dev.state == BindingState.BOUND) {
                 throw new KernelException(Errno.EBUSY, "device " + deviceName + " is bound to " + dev.driver.name);
@@ -382,13 +370,7 @@ public final class DriverCore {
         DriverEntry drv;
         lock.lock();
         try {
-            dev = devices.get(deviceName);
-            if (dev == null) {
-                throw new KernelException(Errno.ENODEV, "no device " + deviceName);
-            }
-            while (dev.state == BindingState.PROBING || dev.state == BindingState.REMOVING) {
-                changed.awaitUninterruptibly();
-            }
+            dev = settledDevice(deviceName);
             if (dev.state != BindingState.BOUND) {
                 throw new KernelException(Errno.ENODEV, "device " + deviceName + " is not bound to a driver");
             }
@@ -397,6 +379,23 @@ public final class DriverCore {
             lock.unlock();
         }
         unbind(dev, drv);
+    }
+
+    /**
+     * The device of that name once no probe or remove of it is in flight. Requires the lock;
+     * waits on {@link #changed}, which releases it meanwhile.
+     *
+     * @throws KernelException {@code ENODEV} if there is no such device
+     */
+    private DeviceImpl settledDevice(String name) throws KernelException {
+        DeviceImpl dev = devices.get(name);
+        if (dev == null) {
+            throw new KernelException(Errno.ENODEV, "no device " + name);
+        }
+        while (dev.state == BindingState.PROBING || dev.state == BindingState.REMOVING) {
+            changed.awaitUninterruptibly();
+        }
+        return dev;
     }
 
     /** Every device, in the order added. */
