@@ -5,6 +5,10 @@
 #   ./build bench --report [JMH args]  the same, then rewrite docs/benchmarks.md from the results
 #   ./build bench --report-only        only rewrite docs/benchmarks.md from the last results
 #   ./build bench --no-build ...       reuse kmod4j-bench/target/benchmarks.jar as it is
+#   ./build bench --report-only --merge EARLIER.json
+#                                      report earlier results (with EARLIER.properties beside them, if
+#                                      any) together with the last run's; a class measured in both
+#                                      keeps the last run's figures, so each figure is from one run
 #   ./build bench -h | -l              JMH's own help, the list of benchmarks
 #
 # With no JMH arguments every benchmark runs. Settings the caller does not give default to short
@@ -25,13 +29,16 @@ report="$root/docs/benchmarks.md"
 given="$*"
 build=1 run=1 write_report=0
 jmh=()
-for a in "$@"; do
-  case "$a" in
+earlier=()
+while [ $# -gt 0 ]; do
+  case "$1" in
     --report) write_report=1 ;;
     --report-only) write_report=1 run=0 ;;
     --no-build) build=0 ;;
-    *) jmh+=("$a") ;;
+    --merge) earlier+=(--json "$2"); [ -f "${2%.json}.properties" ] && earlier+=(--run "${2%.json}.properties"); shift ;;
+    *) jmh+=("$1") ;;
   esac
+  shift
 done
 
 if [ "$build" = 1 ] || [ ! -f "$jar" ]; then
@@ -41,7 +48,8 @@ if [ "$build" = 1 ] || [ ! -f "$jar" ]; then
 fi
 
 make_report() {
-  java -cp "$jar" io.kmod4j.bench.report.BenchReport --json "$json" --run "$runinfo" --out "$report"
+  java -cp "$jar" io.kmod4j.bench.report.BenchReport "${earlier[@]+"${earlier[@]}"}" \
+    --json "$json" --run "$runinfo" --out "$report"
 }
 
 if [ "$run" = 0 ]; then

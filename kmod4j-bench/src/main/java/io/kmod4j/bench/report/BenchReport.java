@@ -23,7 +23,7 @@ import java.util.Properties;
  * {@code @Figure} annotations on the benchmark classes, which must be on the class path (they are,
  * in {@code benchmarks.jar}).
  *
- * <p>Usage: {@code BenchReport --json kmod4j-bench/target/jmh-result.json
+ * <p>Usage: {@code BenchReport --json kmod4j-bench/target/jmh-result.json [--json MORE.json ...]
  * [--run kmod4j-bench/target/jmh-run.properties] --out docs/benchmarks.md}; normally run by
  * {@code ./build bench --report}. The run file, written by {@code scripts/bench.sh}, holds the
  * command, the date, the machine and its load; whatever it lacks is read from {@code /proc}.
@@ -38,38 +38,48 @@ public final class BenchReport {
     private BenchReport() {}
 
     public static void main(String[] args) throws IOException {
-        Path json = null;
-        Path run = null;
+        List<Path> jsons = new ArrayList<>();
+        List<Path> runs = new ArrayList<>();
         Path out = null;
         for (int i = 0; i < args.length; i++) {
             String value = i + 1 < args.length ? args[i + 1] : null;
             switch (args[i]) {
-                case "--json" -> json = Path.of(require(value, "--json"));
-                case "--run" -> run = Path.of(require(value, "--run"));
+                case "--json" -> jsons.add(Path.of(require(value, "--json")));
+                case "--run" -> runs.add(Path.of(require(value, "--run")));
                 case "--out" -> out = Path.of(require(value, "--out"));
                 default -> usage("unknown argument: " + args[i]);
             }
             i++;
         }
-        if (json == null || out == null) {
+        if (jsons.isEmpty() || out == null) {
             usage("--json and --out are required");
         }
-        if (!Files.isReadable(json)) {
-            usage("no JMH results at " + json + "; run ./build bench first");
+        List<JmhResult> results = new ArrayList<>();
+        for (Path json : jsons) {
+            if (!Files.isReadable(json)) {
+                usage("no JMH results at " + json + "; run ./build bench first");
+            }
+            results = merge(results, read(json));
         }
-        List<JmhResult> results = read(json);
         if (results.isEmpty()) {
-            usage(json + " holds no results");
+            usage(jsons + " hold no results");
         }
-        Properties runInfo = new Properties();
-        if (run != null && Files.isReadable(run)) {
-            try (Reader r = Files.newBufferedReader(run)) {
-                runInfo.load(r);
+        List<Properties> runInfos = new ArrayList<>();
+        for (Path run : runs) {
+            if (Files.isReadable(run)) {
+                Properties runInfo = new Properties();
+                try (Reader r = Files.newBufferedReader(run)) {
+                    runInfo.load(r);
+                }
+                runInfos.add(runInfo);
             }
         }
-        fillMachine(runInfo);
+        if (runInfos.isEmpty()) {
+            runInfos.add(new Properties());
+        }
+        runInfos.forEach(BenchReport::fillMachine);
         List<FigureRow> figures = figures(results);
-        String block = new MarkdownReport(results, figures, runInfo).render();
+        String block = new MarkdownReport(results, figures, runInfos).render();
         String existing = Files.exists(out) ? Files.readString(out) : null;
         Files.writeString(out, splice(existing, block));
         long met = figures.stream().filter(FigureRow::met).count();
@@ -93,6 +103,19 @@ public final class BenchReport {
             results.add(JmhResult.fromJson((Map<String, Object>) o));
         }
         return results;
+    }
+
+    /**
+     * Results of several runs: a benchmark class measured in a later run replaces that class's
+     * results from earlier runs as a whole, so that every figure still pairs scores of one run.
+     */
+    static List<JmhResult> merge(List<JmhResult> earlier, List<JmhResult> later) {
+        java.util.Set<String> replaced = new java.util.HashSet<>();
+        later.forEach(r -> replaced.add(r.className()));
+        List<JmhResult> merged = new ArrayList<>();
+        earlier.stream().filter(r -> !replaced.contains(r.className())).forEach(merged::add);
+        merged.addAll(later);
+        return merged;
     }
 
     /**
@@ -175,7 +198,7 @@ public final class BenchReport {
 
     private static void usage(String problem) {
         System.err.println("BenchReport: " + problem);
-        System.err.println("usage: BenchReport --json JMH_RESULT.json [--run RUN.properties] --out docs/benchmarks.md");
+        System.err.println("usage: BenchReport --json JMH_RESULT.json [--json LATER.json ...] [--run RUN.properties ...] --out docs/benchmarks.md");
         System.exit(2);
     }
 }

@@ -11,12 +11,12 @@ final class MarkdownReport {
 
     private final List<JmhResult> results;
     private final List<FigureRow> figures;
-    private final Properties run;
+    private final List<Properties> runs;
 
-    MarkdownReport(List<JmhResult> results, List<FigureRow> figures, Properties run) {
+    MarkdownReport(List<JmhResult> results, List<FigureRow> figures, List<Properties> runs) {
         this.results = results;
         this.figures = figures;
-        this.run = run;
+        this.runs = runs;
     }
 
     String render() {
@@ -53,29 +53,36 @@ final class MarkdownReport {
         Set<JmhResult.RunSettings> settings = new LinkedHashSet<>();
         results.forEach(r -> settings.add(r.run()));
         JmhResult.RunSettings first = results.getFirst().run();
-        md.append("## Run\n\n");
-        md.append("- **Command:** `").append(run.getProperty("command", "(not recorded)")).append("`");
-        if (run.containsKey("jmh.args")) {
-            md.append(" (JMH arguments: `").append(run.getProperty("jmh.args")).append("`)");
+        md.append(runs.size() == 1 ? "## Run\n\n" : "## Runs\n\n");
+        if (runs.size() > 1) {
+            md.append("These results merge ").append(runs.size()).append(" runs; each benchmark class, and so each "
+                    + "figure, comes from one run.\n\n");
         }
-        md.append('\n');
-        if (run.containsKey("date")) {
-            md.append("- **When:** ").append(run.getProperty("date"));
-            if (run.containsKey("git.commit")) {
-                md.append(", source at commit `").append(run.getProperty("git.commit")).append('`');
+        for (Properties run : runs) {
+            md.append("- **Command:** `").append(run.getProperty("command", "(not recorded)")).append("`");
+            if (run.containsKey("jmh.args")) {
+                md.append(" (JMH arguments: `").append(run.getProperty("jmh.args")).append("`)");
             }
             md.append('\n');
+            if (run.containsKey("date")) {
+                md.append("  - **When:** ").append(run.getProperty("date"));
+                if (run.containsKey("git.commit")) {
+                    md.append(", source at commit `").append(run.getProperty("git.commit")).append('`');
+                }
+                md.append('\n');
+            }
+            if (run.containsKey("load.before")) {
+                md.append("  - **Load average** (1, 5, 15 min) before the run: ").append(run.getProperty("load.before"))
+                  .append("; after: ").append(run.getProperty("load.after", "?"))
+                  .append(". The machine is shared: other builds may have run at the same time.\n");
+            }
         }
+        Properties run = runs.getFirst();
         md.append("- **JDK:** ").append(first.jdkVersion()).append(", ").append(first.vmName()).append(' ')
           .append(first.vmVersion()).append('\n');
         md.append("- **Machine:** ").append(run.getProperty("machine.cores")).append(" cores, CPU `")
           .append(run.getProperty("machine.cpu")).append("` (from /proc/cpuinfo), memory ")
           .append(run.getProperty("machine.memory")).append('\n');
-        if (run.containsKey("load.before")) {
-            md.append("- **Load average** (1, 5, 15 min) before the run: ").append(run.getProperty("load.before"))
-              .append("; after: ").append(run.getProperty("load.after", "?"))
-              .append(". The machine is shared: other builds may have run at the same time.\n");
-        }
         md.append("- **JMH ").append(first.jmhVersion()).append(" settings:**\n");
         for (JmhResult.RunSettings s : settings) {
             md.append("  - forks ").append(s.forks()).append(", threads ").append(s.threads())
