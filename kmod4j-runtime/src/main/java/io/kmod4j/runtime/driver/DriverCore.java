@@ -306,7 +306,7 @@ public final class DriverCore {
             drv = dev.state == BindingState.BOUND ? dev.driver : null;
             if (drv == null) {
                 dev.state = BindingState.GONE;
-                devices.remove(name);
+                devices.remove(name, dev);
                 changed.signalAll();
             }
         } finally {
@@ -317,7 +317,7 @@ public final class DriverCore {
             lock.lock();
             try {
                 dev.state = BindingState.GONE;
-                devices.remove(name);
+                devices.remove(name, dev);
                 deferred.remove(dev);
                 changed.signalAll();
             } finally {
@@ -394,6 +394,9 @@ public final class DriverCore {
         }
         while (dev.state == BindingState.PROBING || dev.state == BindingState.REMOVING) {
             changed.awaitUninterruptibly();
+        }
+        if (dev.state == BindingState.GONE) {
+            throw new KernelException(Errno.ENODEV, "device " + name + " was removed meanwhile");
         }
         return dev;
     }
