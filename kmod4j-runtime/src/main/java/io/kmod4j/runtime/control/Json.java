@@ -240,6 +240,19 @@ public final class Json {
                 taints(o, "taints"));
     }
 
+    /**
+     * A path field of a reply. Path.of refuses some strings (a NUL) with an unchecked exception;
+     * found by kmod4j-fuzz (JsonFuzzTest), it escaped the decoders' EPROTO contract.
+     */
+    private static Path path(JsonObject o, String field) throws KernelException {
+        String s = o.string(field);
+        try {
+            return Path.of(s);
+        } catch (java.nio.file.InvalidPathException e) {
+            throw o.fail("field '" + o.at(field) + "' is not a path: " + e.getReason());
+        }
+    }
+
     private static Duration nanos(JsonObject o, String field) throws KernelException {
         return Duration.ofNanos(o.integer(field));
     }
@@ -319,7 +332,7 @@ public final class Json {
                 raw.add(Map.entry(k, v));
             }
         }
-        return new ModInfo(o.optionalString("file").map(Path::of).orElse(null), o.string("name"), o.string("entry"),
+        return new ModInfo(o.has("file") ? path(o, "file") : null, o.string("name"), o.string("entry"),
                 o.string("license"), o.string("version"), o.string("description"), o.stringList("authors"),
                 o.stringList("depends"), o.stringList("exports"), o.stringList("firmware"), o.stringList("aliases"),
                 params, o.bool("hasExit"), o.string("vermagic"), raw);
@@ -361,7 +374,7 @@ public final class Json {
 
     /** The inverse of {@link #encode(ModuleIndex.DepmodResult)}. */
     public static ModuleIndex.DepmodResult decodeDepmod(JsonObject o) throws KernelException {
-        return new ModuleIndex.DepmodResult(Path.of(o.string("dir")), (int) o.integer("modules"), (int) o.integer("aliases"),
+        return new ModuleIndex.DepmodResult(path(o, "dir"), (int) o.integer("modules"), (int) o.integer("aliases"),
                 o.stringList("warnings"));
     }
 

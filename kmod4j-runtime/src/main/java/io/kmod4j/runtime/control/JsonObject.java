@@ -162,6 +162,12 @@ public final class JsonObject {
         if (!(v instanceof Number n)) {
             throw wrongType(name, "a number of seconds", v);
         }
+        // JSON has no infinity, but a number too large for a double (1e999) parses as one, and
+        // BigDecimal cannot take it. Found by kmod4j-fuzz (JsonFuzzTest): it escaped as an
+        // unchecked NumberFormatException.
+        if (n instanceof Double d && !Double.isFinite(d) || n instanceof Float f && !Float.isFinite(f)) {
+            throw fail("field '" + at(name) + "' must be a number of seconds from 0 to 10^9, not " + n);
+        }
         BigDecimal s = n instanceof BigDecimal bd ? bd : new BigDecimal(n.toString());
         if (s.signum() < 0) {
             throw fail("field '" + at(name) + "' must not be negative: " + s.toPlainString());
