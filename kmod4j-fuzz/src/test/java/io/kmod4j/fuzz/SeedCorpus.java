@@ -101,6 +101,7 @@ class SeedCorpus {
         tftpClient();
         tftpServer();
         control();
+        json();
     }
 
     // ------------------------------------------------------------------ module metadata
@@ -174,8 +175,15 @@ class SeedCorpus {
         Manifest mf = new Manifest();
         mf.getMainAttributes().putValue("Manifest-Version", "1.0");
         mf.getMainAttributes().putValue("Implementation-Version", "1.0");
-        try (JarOutputStream jar = manifest ? new JarOutputStream(bo, mf) : new JarOutputStream(bo)) {
+        try (JarOutputStream jar = new JarOutputStream(bo)) {
             jar.setLevel(deflate ? 9 : 0);
+            if (manifest) { // written by hand: JarOutputStream(out, manifest) stamps it with the time
+                JarEntry me = new JarEntry("META-INF/MANIFEST.MF");
+                me.setTime(FIXED_TIME);
+                jar.putNextEntry(me);
+                mf.write(jar);
+                jar.closeEntry();
+            }
             for (Map.Entry<String, String> e : new java.util.TreeMap<>(entries).entrySet()) {
                 byte[] content = e.getValue().getBytes(StandardCharsets.ISO_8859_1);
                 JarEntry je = new JarEntry(e.getKey());
@@ -445,6 +453,34 @@ class SeedCorpus {
             t.text("unterminated", "{\"op\":\"ping\"}");
             t.text("dmesg-follow", "{\"op\":\"dmesg\",\"args\":{\"follow\":true}}\n{\"op\":\"ping\"}\n");
         }
+    }
+
+    /** Replies as the daemon writes them, for the decoders and accessors. */
+    private void json() throws Exception {
+        Target t = new Target(JsonFuzzTest.class, "accessorsAndDecoders");
+        t.text("modinfo", io.kmod4j.runtime.control.Json.write(io.kmod4j.runtime.control.Json.encode(
+                io.kmod4j.runtime.module.ModInfoParser.parse(Path.of("/modules/hello.jar"), HELLO))));
+        t.text("module-status", "{\"name\":\"hello\",\"size\":2048,\"refcount\":0,\"usedBy\":[],\"state\":\"Live\","
+                + "\"version\":\"1.0\",\"params\":{\"count\":\"1\"},\"owned\":[\"kthread hello\"],\"taints\":\"O\"}");
+        t.text("lsmod", "{\"modules\":[{\"name\":\"a\",\"size\":1,\"refcount\":1,\"usedBy\":[\"b\"],\"state\":\"Loading\","
+                + "\"version\":\"\",\"params\":{},\"owned\":[],\"taints\":\"\"}],\"taints\":\"PO\",\"unloadedTainted\":[]}");
+        t.text("unload-report", "{\"module\":\"hello\",\"version\":\"1.0\",\"outcome\":\"UNLOADED\",\"exitNanos\":1,"
+                + "\"stopNanos\":2,\"scanNanos\":3,\"verifyNanos\":4,\"totalNanos\":10,\"stopped\":[{\"kind\":\"kthread\","
+                + "\"name\":\"t\",\"detail\":\"\",\"tookNanos\":5}],\"leaks\":[],\"pins\":[],\"loader\":\"COLLECTED\","
+                + "\"jarReleased\":true,\"taints\":\"\",\"clean\":true}");
+        t.text("log-record", "{\"seq\":3,\"level\":\"warn\",\"nanos\":12345,\"owner\":\"kernel\",\"message\":\"hi\"}");
+        t.text("depmod", "{\"dir\":\"/modules\",\"modules\":3,\"aliases\":1,\"warnings\":[\"w\"]}");
+        t.text("device", "{\"name\":\"dev0\",\"bus\":\"platform\",\"compatible\":[\"kmod4j,tftp-flash\"],"
+                + "\"properties\":{\"address\":\"127.0.0.1\"},\"state\":\"bound\",\"driver\":\"tftp-flash\","
+                + "\"module\":\"tftp_flash\",\"detail\":\"\"}");
+        t.text("upload-result", "{\"outcome\":\"done\",\"upload\":{\"name\":\"dev0\",\"device\":\"dev0\","
+                + "\"progress\":\"idle\",\"size\":10,\"remainingSize\":0,\"written\":10,\"error\":\"\"},"
+                + "\"elapsedNanos\":99,\"errno\":null}");
+        t.text("pending-and-held", "{\"name\":\"fw.bin\",\"device\":\"dev0\",\"waiters\":1,\"waitedNanos\":5,"
+                + "\"timeoutNanos\":0,\"size\":4,\"holders\":1,\"source\":\"(fallback)\"}");
+        t.text("args", "{\"path\":\"/a/b.jar\",\"params\":{\"x\":\"1\",\"y\":null},\"force\":true,\"timeout\":2.5,"
+                + "\"levels\":[\"err\"],\"since\":-1}");
+        t.text("not-an-object", "[1,\"two\",null]");
     }
 
     // ------------------------------------------------------------------ writing

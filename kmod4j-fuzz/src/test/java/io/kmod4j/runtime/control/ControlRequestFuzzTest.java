@@ -110,7 +110,7 @@ class ControlRequestFuzzTest {
             "\"compatible\":", "\"properties\":", "\"device\":", "\"driver\":", "\"wait\":", "ping", "status", "insmod",
             "rmmod", "lsmod", "modinfo", "modprobe", "depmod", "dmesg", "devices", "device.add", "device.remove",
             "bind", "unbind", "fw.path", "fw.held", "fw.load", "fw.abort", "fw.pending", "fw.upload", "fw.status",
-            "fw.cancel", "null", "1e999", "-0.5", "\"\\u0000\""})
+            "fw.cancel", "null", "1e999", "-0.5", "\"\\u0000\"", "\\u0000", "\\ud800", "/", "..", "[]", "{}"})
     void request(byte[] input) throws Exception {
         State before = State.now();
         long seq = KERNEL.log().nextSeq();
