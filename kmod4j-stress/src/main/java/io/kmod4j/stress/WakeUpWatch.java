@@ -10,8 +10,8 @@ import java.util.function.BooleanSupplier;
  * last check and its sleep; so these tests run in continuous mode (millions of races), and the
  * thread that signals also watches: it waits up to {@link #PATIENCE_NANOS} for the waiter to say it
  * woke. If it did not, the wake-up was lost; the watcher then rescues the waiter (with whatever
- * the test passes, e.g. one more {@code complete()}) so that the run goes on and reports the
- * forbidden outcome instead of hanging.
+ * the test passes, e.g. one more {@code complete()}, repeated until the waiter is awake) so that the
+ * run goes on and reports the forbidden outcome instead of hanging.
  *
  * <p>A woken waiter on this machine is running again within microseconds; one second leaves room
  * for a heavily loaded machine without letting a lost wake-up pass.
@@ -35,7 +35,7 @@ public final class WakeUpWatch {
         long deadline = System.nanoTime() + patienceNanos;
         for (int spins = 0; !woke.getAsBoolean(); spins++) {
             if (System.nanoTime() - deadline > 0) {
-                rescue.run();
+                rescueUntilAwake(woke, rescue);
                 return 1;
             }
             if (spins < 10_000) {
@@ -45,5 +45,17 @@ public final class WakeUpWatch {
             }
         }
         return 0;
+    }
+
+    /**
+     * Rescues until the waiter is awake, for at most ten seconds: one rescue may not be enough
+     * (a token given to rescue one waiter can be taken by another queued ahead of it).
+     */
+    private static void rescueUntilAwake(BooleanSupplier woke, Runnable rescue) {
+        long giveUp = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        do {
+            rescue.run();
+            LockSupport.parkNanos(1_000_000);
+        } while (!woke.getAsBoolean() && System.nanoTime() - giveUp < 0);
     }
 }
