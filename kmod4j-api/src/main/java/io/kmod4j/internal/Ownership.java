@@ -15,8 +15,9 @@ public final class Ownership {
     /** The owner on whose behalf the current thread runs code, when the runtime knows it. */
     public static final ScopedValue<Owner> CURRENT = ScopedValue.newInstance();
 
+    // The caller is usually within a few frames: a small first batch keeps the walk cheap.
     private static final StackWalker WALKER =
-            StackWalker.getInstance(StackWalker.Option.RETAIN_CLASS_REFERENCE);
+            StackWalker.getInstance(java.util.Set.of(StackWalker.Option.RETAIN_CLASS_REFERENCE), 6);
     private static final ClassLoader API_LOADER = Ownership.class.getClassLoader();
 
     /** Packages of kmod4j-api: frames in them are skipped when looking for the caller. */

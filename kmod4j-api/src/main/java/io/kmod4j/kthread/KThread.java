@@ -346,15 +346,16 @@ public final class KThread {
      * function run. Called by the thread on itself it only sets the request and returns at once.
      *
      * @return {@code 0} when the thread is parked, {@code -ENOSYS} ({@link Errno#ENOSYS}) if it has
-     *     exited (or exits instead of parking), {@code -EBUSY} if a park is already pending
+     *     exited, is being stopped, or exits instead of parking; {@code -EBUSY} if a park is
+     *     already pending
      */
     public int park() {
         boolean self = Thread.currentThread() == thread;
         long generation;
         lock.lock();
         try {
-            if (state == State.EXITED) {
-                return Errno.ENOSYS.code();
+            if (state == State.EXITED || shouldStop) {
+                return Errno.ENOSYS.code(); // exiting, or about to: it would never park
             }
             if (shouldPark) {
                 return Errno.EBUSY.code();
@@ -621,7 +622,8 @@ public final class KThread {
     private void parkSelf() {
         lock.lock();
         try {
-            while (shouldPark) {
+            // A stop wins over a park that slipped in after it: never park a thread being stopped.
+            while (shouldPark && !shouldStop) {
                 state = State.PARKED;
                 parkAck = parkRequests;
                 changed.signalAll();

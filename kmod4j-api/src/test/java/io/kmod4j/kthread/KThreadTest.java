@@ -473,6 +473,25 @@ class KThreadTest {
         }
 
         @Test
+        void aParkAfterAStopIsEnosysAndNeverParksTheThread() throws Exception {
+            Completion gate = new Completion();
+            Completion started = new Completion();
+            KThread k = run("stopping", () -> {
+                started.complete();
+                gate.awaitUninterruptibly(); // slow to notice the stop
+                if (KThread.shouldPark()) {
+                    KThread.parkMe(); // would sleep forever if a park could outrun the stop
+                }
+                return 7;
+            });
+            started.awaitUninterruptibly();
+            assertThat(k.stop(Duration.ofMillis(1))).isEmpty(); // stop requested, not done yet
+            assertThat(k.park()).isEqualTo(Errno.ENOSYS.code());
+            gate.complete();
+            assertThat(k.stop()).isEqualTo(7);
+        }
+
+        @Test
         void parkOnAThreadThatExitsInsteadOfParkingIsEnosys() throws Exception {
             Completion go = new Completion();
             KThread k = run("quitter", () -> {
