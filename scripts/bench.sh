@@ -2,7 +2,8 @@
 # JMH benchmarks of kmod4j (kmod4j-bench). Run by `./build bench`; works on its own too.
 #
 #   ./build bench [JMH args...]        build benchmarks.jar, run JMH, JSON to kmod4j-bench/target/jmh-result.json
-#   ./build bench --report [JMH args]  the same, then rewrite docs/benchmarks.md from the results
+#   ./build bench --report [JMH args]  the same, then rewrite docs/benchmarks.md and its plots (docs/*.png)
+#                                      from the results
 #   ./build bench --report-only        only rewrite docs/benchmarks.md from the last results
 #   ./build bench --no-build ...       reuse kmod4j-bench/target/benchmarks.jar as it is
 #   ./build bench --report-only --merge EARLIER.json
@@ -47,9 +48,12 @@ if [ "$build" = 1 ] || [ ! -f "$jar" ]; then
     mvn -B -ntp -q -Pbench-jar -pl kmod4j-bench -am -DskipTests package
 fi
 
+# The report also draws docs/*.png; the soak's metaspace plot is skipped until ./build soak has
+# written its CSV (columns: see io.kmod4j.bench.report.Charts).
+soak_csv="$root/kmod4j-runtime/target/soak/metaspace.csv"
 make_report() {
-  java -cp "$jar" io.kmod4j.bench.report.BenchReport "${earlier[@]+"${earlier[@]}"}" \
-    --json "$json" --run "$runinfo" --out "$report"
+  java -Djava.awt.headless=true -cp "$jar" io.kmod4j.bench.report.BenchReport "${earlier[@]+"${earlier[@]}"}" \
+    --json "$json" --run "$runinfo" --figures "$root/docs" --soak-csv "$soak_csv" --out "$report"
 }
 
 if [ "$run" = 0 ]; then

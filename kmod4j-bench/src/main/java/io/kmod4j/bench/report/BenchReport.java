@@ -23,8 +23,20 @@ import java.util.Properties;
  * {@code @Figure} annotations on the benchmark classes, which must be on the class path (they are,
  * in {@code benchmarks.jar}).
  *
+ * <p>Every figure's headline is the <em>median</em> of the measurement iterations (all forks) on
+ * each side, read from JMH's raw iteration data; the ratio is the ratio of the two medians, and
+ * the spread shown is the iterations' range (JMH's mean and 99.9% half-width are kept in the
+ * table of every result). Results of {@code sample} mode give no figure rows: their percentiles
+ * get a table and a chart of their own.
+ *
+ * <p>It also draws the figures with XChart ({@link Charts}), as PNG files next to the report (or
+ * into {@code --figures DIR}): ratios against targets, Completion round-trip latency percentiles,
+ * and metaspace over the soak from {@code --soak-csv} (skipped with a message when that file is
+ * absent; its columns are specified in {@link Charts}). The report links them.
+ *
  * <p>Usage: {@code BenchReport --json kmod4j-bench/target/jmh-result.json [--json MORE.json ...]
- * [--run kmod4j-bench/target/jmh-run.properties] --out docs/benchmarks.md}; normally run by
+ * [--run kmod4j-bench/target/jmh-run.properties] [--figures docs] [--soak-csv
+ * kmod4j-runtime/target/soak/metaspace.csv] --out docs/benchmarks.md}; normally run by
  * {@code ./build bench --report}. The run file, written by {@code scripts/bench.sh}, holds the
  * command, the date, the machine and its load; whatever it lacks is read from {@code /proc}.
  *
@@ -41,12 +53,16 @@ public final class BenchReport {
         List<Path> jsons = new ArrayList<>();
         List<Path> runs = new ArrayList<>();
         Path out = null;
+        Path figuresDir = null;
+        Path soakCsv = null;
         for (int i = 0; i < args.length; i++) {
             String value = i + 1 < args.length ? args[i + 1] : null;
             switch (args[i]) {
                 case "--json" -> jsons.add(Path.of(require(value, "--json")));
                 case "--run" -> runs.add(Path.of(require(value, "--run")));
                 case "--out" -> out = Path.of(require(value, "--out"));
+                case "--figures" -> figuresDir = Path.of(require(value, "--figures"));
+                case "--soak-csv" -> soakCsv = Path.of(require(value, "--soak-csv"));
                 default -> usage("unknown argument: " + args[i]);
             }
             i++;
@@ -79,7 +95,13 @@ public final class BenchReport {
         }
         runInfos.forEach(BenchReport::fillMachine);
         List<FigureRow> figures = figures(results);
-        String block = new MarkdownReport(results, figures, runInfos).render();
+        Path dir = figuresDir != null ? figuresDir : out.toAbsolutePath().getParent();
+        List<Charts.Drawn> drawn = Charts.drawAll(figures, results, dir, soakCsv);
+        for (Charts.Drawn d : drawn) {
+            System.out.println(d.written() ? "drew " + dir.resolve(d.file()) + " (" + d.note() + ")" : "did not draw " + d.file() + ": " + d.note());
+        }
+        String linkPrefix = relativeLink(out, dir);
+        String block = new MarkdownReport(results, figures, runInfos, drawn, linkPrefix).render();
         String existing = Files.exists(out) ? Files.readString(out) : null;
         Files.writeString(out, splice(existing, block));
         long met = figures.stream().filter(FigureRow::met).count();
@@ -118,13 +140,24 @@ public final class BenchReport {
         return merged;
     }
 
+    /** How the report links a figure in {@code dir}: relative to the report's own directory. */
+    static String relativeLink(Path report, Path dir) {
+        Path from = report.toAbsolutePath().getParent();
+        String rel = from.relativize(dir.toAbsolutePath()).toString().replace('\\', '/');
+        return rel.isEmpty() ? "" : rel + "/";
+    }
+
     /**
      * Pairs every result whose method carries {@link Figure}s with its peers from the same
-     * results: same class, same mode, same parameters.
+     * results: same class, same mode, same parameters. Sample-mode results are left out: they
+     * are read as percentiles, not as one score.
      */
     static List<FigureRow> figures(List<JmhResult> results) {
         List<FigureRow> rows = new ArrayList<>();
         for (JmhResult r : results) {
+            if (r.isSample()) {
+                continue;
+            }
             for (Figure f : figuresOf(r)) {
                 Optional<JmhResult> peer = results.stream()
                         .filter(p -> p.className().equals(r.className()) && p.method().equals(f.peer())
@@ -198,7 +231,8 @@ public final class BenchReport {
 
     private static void usage(String problem) {
         System.err.println("BenchReport: " + problem);
-        System.err.println("usage: BenchReport --json JMH_RESULT.json [--json LATER.json ...] [--run RUN.properties ...] --out docs/benchmarks.md");
+        System.err.println("usage: BenchReport --json JMH_RESULT.json [--json LATER.json ...] [--run RUN.properties ...]"
+                + " [--figures DIR] [--soak-csv METASPACE.csv] --out docs/benchmarks.md");
         System.exit(2);
     }
 }

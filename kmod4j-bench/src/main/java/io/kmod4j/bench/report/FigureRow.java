@@ -14,15 +14,19 @@ import java.util.Optional;
  */
 record FigureRow(String what, JmhResult ours, String peerName, Optional<JmhResult> peer, double target) {
 
-    /** Ours over peer, of time per operation; NaN without a peer. */
+    /**
+     * Ours over peer, of time per operation, from the two medians of the measurement iterations;
+     * NaN without a peer.
+     */
     double ratio() {
-        return peer.map(p -> ours.isThroughput() ? p.score() / ours.score() : ours.score() / p.score())
+        return peer.map(p -> ours.isThroughput() ? p.median() / ours.median() : ours.median() / p.median())
                 .orElse(Double.NaN);
     }
 
     /**
      * The ratio's uncertainty: the two 99.9% half-widths combined in quadrature, relative to
-     * their scores (first-order propagation for a quotient). NaN when either is unknown.
+     * their scores (first-order propagation for a quotient), applied to the ratio of medians.
+     * NaN when either is unknown.
      */
     double ratioError() {
         if (peer.isEmpty()) {

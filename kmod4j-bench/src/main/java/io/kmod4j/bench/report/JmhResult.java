@@ -17,10 +17,13 @@ import java.util.TreeMap;
  * @param error half-width of JMH's 99.9% confidence interval; NaN when JMH could not compute it
  * @param unit the score's unit, e.g. {@code ns/op}
  * @param iterations every measurement iteration's score, all forks together
+ * @param percentiles for {@code sample} mode: JMH's percentiles of every sampled operation, by
+ *     percentile (0 to 100); empty otherwise
  * @param run how the run was made: JDK, JVM arguments, JMH settings
  */
 record JmhResult(String className, String method, SortedMap<String, String> params, String mode,
-                 double score, double error, String unit, List<Double> iterations, RunSettings run) {
+                 double score, double error, String unit, List<Double> iterations,
+                 SortedMap<Double, Double> percentiles, RunSettings run) {
 
     /** JDK, VM and JMH settings, identical for every result of one run unless annotations differ. */
     record RunSettings(String jmhVersion, String jdkVersion, String vmName, String vmVersion,
@@ -51,6 +54,25 @@ record JmhResult(String className, String method, SortedMap<String, String> para
         return iterations.stream().mapToDouble(Double::doubleValue).max().orElse(Double.NaN);
     }
 
+    /**
+     * The median of the measurement iterations' scores (all forks together), the figure's
+     * headline: one disturbed iteration on a shared machine moves the mean, not the median.
+     * JMH's own score when it recorded no iterations.
+     */
+    double median() {
+        if (iterations.isEmpty()) {
+            return score;
+        }
+        double[] sorted = iterations.stream().mapToDouble(Double::doubleValue).sorted().toArray();
+        int n = sorted.length;
+        return n % 2 == 1 ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2;
+    }
+
+    /** Whether this result samples single operations ({@code -bm sample}): it has percentiles. */
+    boolean isSample() {
+        return mode.equals("sample");
+    }
+
     /** Builds one result from the parsed JSON object that JMH writes per benchmark. */
     @SuppressWarnings("unchecked")
     static JmhResult fromJson(Map<String, Object> json) {
@@ -71,6 +93,10 @@ record JmhResult(String className, String method, SortedMap<String, String> para
                 }
             }
         }
+        SortedMap<Double, Double> percentiles = new TreeMap<>();
+        if (metric.get("scorePercentiles") instanceof Map<?, ?> pm) {
+            pm.forEach((k, v) -> percentiles.put(Double.parseDouble(String.valueOf(k)), number(v)));
+        }
         List<String> jvmArgs = new ArrayList<>();
         if (json.get("jvmArgs") instanceof List<?> args) {
             args.forEach(a -> jvmArgs.add(String.valueOf(a)));
@@ -81,7 +107,7 @@ record JmhResult(String className, String method, SortedMap<String, String> para
                 str(json, "measurementTime"));
         return new JmhResult(benchmark.substring(0, dot), benchmark.substring(dot + 1), params,
                 (String) json.get("mode"), number(metric.get("score")), number(metric.get("scoreError")),
-                (String) metric.get("scoreUnit"), List.copyOf(iterations), run);
+                (String) metric.get("scoreUnit"), List.copyOf(iterations), percentiles, run);
     }
 
     private static String str(Map<String, Object> json, String key) {

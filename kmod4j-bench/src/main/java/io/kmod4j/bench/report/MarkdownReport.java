@@ -12,16 +12,23 @@ final class MarkdownReport {
     private final List<JmhResult> results;
     private final List<FigureRow> figures;
     private final List<Properties> runs;
+    private final List<Charts.Drawn> drawn;
+    private final String linkPrefix;
 
-    MarkdownReport(List<JmhResult> results, List<FigureRow> figures, List<Properties> runs) {
+    MarkdownReport(List<JmhResult> results, List<FigureRow> figures, List<Properties> runs,
+                   List<Charts.Drawn> drawn, String linkPrefix) {
         this.results = results;
         this.figures = figures;
         this.runs = runs;
+        this.drawn = drawn;
+        this.linkPrefix = linkPrefix;
     }
 
     String render() {
         StringBuilder md = new StringBuilder();
         figures(md);
+        charts(md);
+        percentiles(md);
         runDetails(md);
         everyResult(md);
         return md.toString();
@@ -31,10 +38,12 @@ final class MarkdownReport {
         long targeted = figures.stream().filter(FigureRow::hasTarget).count();
         long met = figures.stream().filter(FigureRow::met).count();
         md.append("## Figures\n\n");
-        md.append("Ratios are ours / peer of time per operation, both measured in the same run (lower is better). ")
-          .append("Scores are JMH's mean with its 99.9% confidence half-width; the ratio's error combines both ")
-          .append("half-widths. **").append(met).append(" of ").append(targeted).append(" targets met.**\n\n");
-        md.append("| figure | ours | peer | ratio | target | verdict |\n");
+        md.append("Ratios are ours / peer of time per operation, both measured in the same run (lower is better; ")
+          .append("a throughput is inverted first). Each side's score is the **median** of its measurement ")
+          .append("iterations (all forks), with their range [min … max] as the spread; the ratio is the ratio of ")
+          .append("the medians, ± JMH's two 99.9% half-widths combined. **").append(met).append(" of ")
+          .append(targeted).append(" targets met.**\n\n");
+        md.append("| figure | ours: median [min … max] | peer: median [min … max] | ratio | target | verdict |\n");
         md.append("|---|---|---|---|---|---|\n");
         for (FigureRow f : figures) {
             JmhResult o = f.ours();
@@ -45,6 +54,47 @@ final class MarkdownReport {
               .append(ratio(f)).append(" | ")
               .append(f.hasTarget() ? String.format(Locale.ROOT, "≤ %.2fx", f.target()) : "—").append(" | ")
               .append(f.verdict()).append(" |\n");
+        }
+        md.append('\n');
+    }
+
+    private void charts(StringBuilder md) {
+        if (drawn.isEmpty()) {
+            return;
+        }
+        md.append("## Plots\n\n");
+        for (Charts.Drawn d : drawn) {
+            if (d.written()) {
+                md.append("- [").append(d.title()).append("](").append(linkPrefix).append(d.file()).append(") (")
+                  .append(d.note()).append(")\n");
+            } else {
+                md.append("- ").append(d.title()).append(": not drawn, ").append(d.note()).append('\n');
+            }
+        }
+        md.append('\n');
+        for (Charts.Drawn d : drawn) {
+            if (d.written()) {
+                md.append("![").append(d.title()).append("](").append(linkPrefix).append(d.file()).append(")\n\n");
+            }
+        }
+    }
+
+    private void percentiles(StringBuilder md) {
+        List<JmhResult> samples = results.stream().filter(JmhResult::isSample).filter(r -> !r.percentiles().isEmpty()).toList();
+        if (samples.isEmpty()) {
+            return;
+        }
+        md.append("## Latency percentiles (sample mode)\n\n");
+        md.append("Every single operation timed (JMH `-bm sample`); unit per column as given.\n\n");
+        md.append("| benchmark | samples' mean | p50 | p90 | p99 | p99.9 | p99.99 | max | unit |\n");
+        md.append("|---|---:|---:|---:|---:|---:|---:|---:|---|\n");
+        for (JmhResult r : samples) {
+            md.append("| `").append(r.simpleClassName()).append('.').append(r.label()).append("` | ").append(fmt(r.score()));
+            for (double p : new double[] {50.0, 90.0, 99.0, 99.9, 99.99, 100.0}) {
+                Double v = r.percentiles().get(p);
+                md.append(" | ").append(v == null ? "n/a" : fmt(v));
+            }
+            md.append(" | ").append(r.unit()).append(" |\n");
         }
         md.append('\n');
     }
@@ -95,11 +145,12 @@ final class MarkdownReport {
 
     private void everyResult(StringBuilder md) {
         md.append("## Every result\n\n");
-        md.append("| benchmark | mode | score | ± (99.9%) | iterations min … max | unit |\n");
-        md.append("|---|---|---:|---:|---|---|\n");
+        md.append("| benchmark | mode | median | mean | ± (99.9%) | iterations min … max | unit |\n");
+        md.append("|---|---|---:|---:|---:|---|---|\n");
         for (JmhResult r : results) {
             md.append("| `").append(r.simpleClassName()).append('.').append(r.label()).append("` | ")
-              .append(r.mode()).append(" | ").append(fmt(r.score())).append(" | ").append(fmt(r.error()))
+              .append(r.mode()).append(" | ").append(fmt(r.median())).append(" | ").append(fmt(r.score()))
+              .append(" | ").append(fmt(r.error()))
               .append(" | ").append(fmt(r.min())).append(" … ").append(fmt(r.max())).append(" | ")
               .append(r.unit()).append(" |\n");
         }
@@ -107,7 +158,7 @@ final class MarkdownReport {
     }
 
     private static String score(JmhResult r) {
-        return fmt(r.score()) + " ± " + fmt(r.error()) + " " + r.unit();
+        return fmt(r.median()) + " [" + fmt(r.min()) + " … " + fmt(r.max()) + "] " + r.unit();
     }
 
     private static String ratio(FigureRow f) {
