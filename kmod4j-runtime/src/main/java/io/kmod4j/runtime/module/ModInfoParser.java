@@ -107,6 +107,13 @@ public final class ModInfoParser {
                 } catch (NumberFormatException ex) {
                     throw bad(f.file, f.lineOf("parmperm"), "parameter '" + pname + "': perm '" + v[3] + "' is not octal");
                 }
+                // A sysfs mode is 0..0777 (Linux checks it at build time, VERIFY_OCTAL_PERMISSIONS).
+                // "-4" parsed as octal and went on as a negative mode that modinfo's JSON form could
+                // not carry back. Found by kmod4j-fuzz (ModuleMetadataFuzzTest#modinfo).
+                if (perm < 0 || perm > 0777) {
+                    throw bad(f.file, f.lineOf("parmperm"), "parameter '" + pname + "': perm '" + v[3]
+                            + "' is not a mode from 0 to 0777");
+                }
             }
             out.add(new ParamInfo(pname, v[1], orEmpty(v[0]), orEmpty(v[2]), perm, v[4] == null ? pname : v[4]));
         }
