@@ -39,7 +39,8 @@ import org.knowm.xchart.style.markers.SeriesMarkers;
  * from 0 or 1), {@code metaspace_bytes} the JVM's metaspace in use after that cycle (integer,
  * {@code MemoryPoolMXBean "Metaspace"} {@code getUsage().getUsed()}), {@code millis_per_cycle}
  * the wall time of the cycles since the previous sample divided by their number (decimal, '.'
- * separator). Samples may be every cycle or every k cycles. Lines starting with {@code #} and
+ * separator). Further columns may follow and are ignored here (the soak writes loaded classes,
+ * threads, loaders collected, CPU time and load). Samples may be every cycle or every k cycles. Lines starting with {@code #} and
  * blank lines are ignored. When the file is absent the plot is skipped with a message and the
  * report says so; a malformed line fails the report naming the line.
  *
@@ -191,8 +192,8 @@ final class Charts {
             }
             String[] f = line.split(",");
             try {
-                if (f.length != 3) {
-                    throw new NumberFormatException("3 columns expected");
+                if (f.length < 3) {
+                    throw new NumberFormatException("at least 3 columns expected");
                 }
                 cycles.add(Double.parseDouble(f[0].strip()));
                 mib.add(Long.parseLong(f[1].strip()) / 1048576.0);
