@@ -147,11 +147,22 @@ public final class KTimer {
                         } else {
                             unused = fresh;
                         }
-                        was = disarmLocked();
+                        // Re-arming a pending timer keeps it pending throughout, as mod_timer does
+                        // (it detaches without clearing pending): isPending() reads `armed` without
+                        // the lock and must never see a re-arm as a moment of "not pending". The new
+                        // expiry is scheduled before the old one is cancelled, so a clock that
+                        // refuses leaves the timer as it was.
                         Object t = new Object();
-                        timer = o.scheduler().schedule(() -> expire(t), Duration.ofNanos(nanos));
+                        Scheduler.Scheduled next = o.scheduler().schedule(() -> expire(t), Duration.ofNanos(nanos));
+                        was = armed;
+                        if (timer != null) {
+                            timer.cancel(); // if it already started, expire() finds its token stale
+                        }
+                        timer = next;
                         token = t;
+                        due = false;
                         armed = true;
+                        changed.signalAll();
                         break;
                     }
                 } finally {

@@ -210,11 +210,15 @@ public sealed class Work permits DelayedWork {
                     } else {
                         unused = fresh; // another thread registered this spell meanwhile
                     }
-                    boolean was = discardLocked();
+                    boolean was = discardLocked(true);
                     try {
                         committed = commitLocked(o, wq, delayNanos, chained);
                     } finally {
                         queueRefused = !committed; // also when the clock threw: no spell to keep
+                        if (!committed && pending) {
+                            pending = false; // the re-arm was refused: the instance taken back is gone
+                            changed.signalAll();
+                        }
                     }
                     result = modify ? was : committed;
                     break;
@@ -277,6 +281,16 @@ public sealed class Work permits DelayedWork {
      * @return whether it was pending
      */
     private boolean discardLocked() {
+        return discardLocked(false);
+    }
+
+    /**
+     * As {@link #discardLocked()}; with {@code requeue} the caller queues it again before it
+     * releases the lock, so {@code pending} stays true for the unlocked {@link #isPending()}
+     * (Linux's try_to_grab_pending keeps PENDING set for the grabber: {@code mod_delayed_work}
+     * never shows a pending work as idle). The caller clears it if the new instance is refused.
+     */
+    private boolean discardLocked(boolean requeue) {
         if (!pending) {
             return false;
         }
@@ -290,7 +304,7 @@ public sealed class Work permits DelayedWork {
             queued = null;
         }
         target = null;
-        pending = false;
+        pending = requeue;
         discardedGen = queuedGen;
         changed.signalAll();
         return true;

@@ -18,6 +18,15 @@ public final class ManualScheduler implements Scheduler {
             (a, b) -> a.due != b.due ? Long.compare(a.due, b.due) : Long.compare(a.seq, b.seq));
     private long now;
     private long seq;
+    private volatile Runnable onSchedule = () -> { };
+
+    /**
+     * Runs {@code hook} on the caller's thread each time something is scheduled, before the task
+     * is queued: a test can look at its subject in the middle of the call that schedules.
+     */
+    public void onSchedule(Runnable hook) {
+        onSchedule = hook;
+    }
 
     @Override
     public synchronized long nanoTime() {
@@ -26,6 +35,7 @@ public final class ManualScheduler implements Scheduler {
 
     @Override
     public synchronized Scheduled schedule(Runnable task, Duration delay) {
+        onSchedule.run();
         long d = Math.max(0, delay.toNanos());
         boolean[] cancelled = new boolean[1];
         tasks.add(new Task(now + d, seq++, task, cancelled));

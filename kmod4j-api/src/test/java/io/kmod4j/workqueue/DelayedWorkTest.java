@@ -68,6 +68,41 @@ class DelayedWorkTest {
         Await.until("ran again", () -> runs.get() == 2);
     }
 
+    /** As KTimer's re-arm: isPending() never sees modify() pass through "not pending". */
+    @Test
+    void modifyKeepsAPendingWorkPendingThroughout() throws Exception {
+        DelayedWork dw = counting("rearmed");
+        dw.schedule(ms(10));
+        java.util.List<Boolean> seen = java.util.Collections.synchronizedList(new java.util.ArrayList<>());
+        clock.onSchedule(() -> seen.add(dw.isPending()));
+        assertThat(dw.modify(ms(20))).isTrue();
+        assertThat(seen).as("isPending() while modify() re-armed it").containsExactly(true);
+        clock.onSchedule(() -> { });
+        clock.advance(ms(20));
+        dw.flush();
+        assertThat(runs).hasValue(1);
+    }
+
+    @Test
+    void modifyTheClockRefusesLeavesTheWorkIdle() throws Exception {
+        DelayedWork dw = counting("refused");
+        dw.schedule(ms(10));
+        clock.onSchedule(() -> {
+            throw new IllegalStateException("clock refuses");
+        });
+        try {
+            dw.modify(ms(20));
+        } catch (IllegalStateException expected) {
+            // the clock's refusal reaches the caller
+        }
+        clock.onSchedule(() -> { });
+        assertThat(dw.isPending()).as("the instance taken back is gone").isFalse();
+        assertThat(dw.isBusy()).isFalse();
+        clock.advance(ms(30));
+        assertThat(runs).hasValue(0);
+        Await.until("released", () -> owner.resourceCount() == 0);
+    }
+
     @Test
     void modifyReArmsAPendingTimer() throws Exception {
         DelayedWork dw = counting("rearmed");

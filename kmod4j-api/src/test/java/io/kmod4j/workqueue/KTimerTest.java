@@ -74,6 +74,41 @@ class KTimerTest {
         assertThat(ranOn.get().getName()).isEqualTo("kworker-test");
     }
 
+    /**
+     * isPending() reads without the lock, so a re-arm must never pass through "not pending"
+     * (mod_timer detaches without clearing pending). Found by Lincheck (kmod4j-stress,
+     * WorkqueueLinearizabilityTest#timerIsLinearizable): modify() disarmed, then armed again.
+     */
+    @Test
+    void reArmingAPendingTimerKeepsItPendingThroughout() throws Exception {
+        KTimer t = timer("rearmed", runs::incrementAndGet);
+        t.modify(ms(10));
+        List<Boolean> seen = Collections.synchronizedList(new ArrayList<>());
+        clock.onSchedule(() -> seen.add(t.isPending()));
+        assertThat(t.modify(ms(20))).isTrue();
+        assertThat(seen).as("isPending() while modify() re-armed it").containsExactly(true);
+        clock.advance(ms(20));
+        awaitRunsThenIdle(1);
+    }
+
+    @Test
+    void aReArmTheClockRefusesLeavesTheTimerArmedAsItWas() throws Exception {
+        KTimer t = timer("kept", runs::incrementAndGet);
+        t.modify(ms(10));
+        clock.onSchedule(() -> {
+            throw new IllegalStateException("clock refuses");
+        });
+        try {
+            t.modify(ms(20));
+        } catch (IllegalStateException expected) {
+            // the clock's refusal reaches the caller
+        }
+        clock.onSchedule(() -> { });
+        assertThat(t.isPending()).isTrue();
+        clock.advance(ms(10));
+        awaitRunsThenIdle(1);
+    }
+
     @Test
     void deleteDisarmsAPendingTimerOnly() throws Exception {
         KTimer t = timer("deleted", runs::incrementAndGet);
