@@ -20,7 +20,7 @@ export MAVEN_OPTS="${MAVEN_OPTS:-} --sun-misc-unsafe-memory-access=allow"
 
 module="$root/kmod4j-stress"
 jar="$module/target/stress.jar"
-real_tests='^io\.kmod4j\.stress\.(sync|kthread)\.'
+real_tests='^io\.kmod4j\.stress\.(sync|kthread|workqueue)\.'
 canary_tests='^io\.kmod4j\.stress\.canary\.'
 
 suite=1 canaries=0 jcstress=1 lincheck=1
@@ -106,8 +106,8 @@ fi
 
 if [ "$lincheck" = 1 ]; then
   selected=()
-  [ "$suite" = 1 ] && selected+=("CompletionLinearizabilityTest")
-  [ "$canaries" = 1 ] && selected+=("CanaryLinearizabilityTest")
+  [ "$suite" = 1 ] && selected+=("CompletionLinearizabilityTest" "WorkqueueLinearizabilityTest")
+  [ "$canaries" = 1 ] && selected+=("CanaryLinearizabilityTest" "WorkqueueCanaryLinearizabilityTest")
   tests=$(IFS=,; echo "${selected[*]}")
   echo "stress: Lincheck ($tests)" >&2
   # kmod4j-api is built from the reactor (-am) but runs none of its tests: -Dtest selects ours only.
