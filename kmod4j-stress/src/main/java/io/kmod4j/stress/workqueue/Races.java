@@ -192,8 +192,10 @@ public final class Races {
     /**
      * A pending work, a kworker serving it, and an actor that queues it again and flushes: flush
      * waits for the last instance queued before it, so when it returns every execution that
-     * request asked for has run. r1: schedule(); r2: flush(); r3: executions as the flusher sees
-     * them when flush returns; r4: executions in the end.
+     * request asked for has run. flush() may find nothing to wait for (false): the kworker can
+     * have run everything between the schedule() and the flush(); the executions must be visible
+     * all the same. r1: schedule(); r2: flush(); r3: executions as the flusher sees them when
+     * flush returns; r4: executions in the end.
      */
     public static final class FlushAfterRequeue {
         final Rig rig = new Rig();
