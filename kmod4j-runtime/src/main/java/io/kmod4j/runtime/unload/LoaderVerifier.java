@@ -33,7 +33,7 @@ public final class LoaderVerifier implements AutoCloseable {
      * Collections tried before a loader is declared not collected. With the backoff between them
      * (50 ms doubling, see {@link #backoff}) a loader gets about 6.4 s: six (1.6 s) gave false
      * "not collected" verdicts on a loaded two-core machine, 2 in 500 soak unloads, whose loaders
-     * were collected a moment later (decision 0005).
+     * were collected seconds later (decision 0005).
      */
     public static final int DEFAULT_MAX_COLLECTIONS = 8;
 
