@@ -2,6 +2,7 @@ package io.kmod4j.bench;
 
 import io.kmod4j.sync.Completion;
 import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
@@ -33,6 +34,9 @@ import org.openjdk.jmh.annotations.TearDown;
  *   <li>{@link #countDownLatch}: {@link CountDownLatch} cannot be reset, so each round uses a
  *       fresh pair of latches, chained so the partner finds the next round's pair (three small
  *       allocations per round). For information.
+ *   <li>{@link #completableFuture}: the same chain of fresh pairs with {@link CompletableFuture}s,
+ *       {@code complete(null)} and {@code join()}: what a Java programmer reaches for first to
+ *       signal "done" once. For information.
  *   <li>{@link #fairSemaphore}: two fair {@link Semaphore}s, the JDK synchronizer closest to
  *       Completion's design (both are a fair AQS in shared mode). For information: the gap
  *       between it and park/unpark is what AQS itself costs.
@@ -57,6 +61,7 @@ public abstract class CompletionRoundTrip {
     @Figure(peer = "parkUnpark", target = 1.05,
             what = "Completion complete-to-waiter round trip vs LockSupport park/unpark")
     @Figure(peer = "countDownLatch", what = "Completion round trip vs a fresh CountDownLatch pair per round")
+    @Figure(peer = "completableFuture", what = "Completion round trip vs a fresh CompletableFuture pair per round")
     @Figure(peer = "fairSemaphore", what = "Completion round trip vs fair Semaphore (same AQS design)")
     public void completion(CompletionPair p) {
         p.ping.complete();
@@ -70,6 +75,11 @@ public abstract class CompletionRoundTrip {
 
     @Benchmark
     public void countDownLatch(LatchPair p) throws InterruptedException {
+        p.roundTrip();
+    }
+
+    @Benchmark
+    public void completableFuture(FuturePair p) {
         p.roundTrip();
     }
 
@@ -239,6 +249,48 @@ public abstract class CompletionRoundTrip {
         @TearDown(Level.Trial)
         public void tearDown() throws InterruptedException {
             stop(() -> current.ping.countDown());
+        }
+    }
+
+    @State(Scope.Thread)
+    public static class FuturePair extends Partner {
+        /** One round's futures; {@code next} is written before {@code ping} completes, so published. */
+        static final class Round {
+            final CompletableFuture<Void> ping = new CompletableFuture<>();
+            final CompletableFuture<Void> pong = new CompletableFuture<>();
+            Round next;
+        }
+
+        private Round current = new Round();
+
+        @Setup(Level.Trial)
+        public void setUp() {
+            Round first = current;
+            start(() -> {
+                for (Round r = first; ; ) {
+                    r.ping.join();
+                    if (stopping) {
+                        return;
+                    }
+                    Round next = r.next;
+                    r.pong.complete(null);
+                    r = next;
+                }
+            });
+        }
+
+        void roundTrip() {
+            Round r = current;
+            Round next = new Round();
+            r.next = next;
+            r.ping.complete(null);
+            r.pong.join();
+            current = next;
+        }
+
+        @TearDown(Level.Trial)
+        public void tearDown() throws InterruptedException {
+            stop(() -> current.ping.complete(null));
         }
     }
 }
