@@ -86,11 +86,15 @@ final class Charts {
             ratios.add(f.ratio());
             targets.add(f.target());
         }
-        CategoryChart chart = new CategoryChartBuilder().width(1100).height(700).title(title)
+        CategoryChart chart = new CategoryChartBuilder().width(1400).height(900).title(title)
                 .xAxisTitle("").yAxisTitle("ours / peer (log scale; lower is better)").build();
         chart.getStyler().setYAxisLogarithmic(true);
         logBounds(chart, ratios, targets);
-        chart.getStyler().setXAxisLabelRotation(35);
+        chart.getStyler().setXAxisLabelRotation(90);
+        // One label per bar: XChart leaves out category labels closer than its spacing hint
+        // (74 px by default), and at a slant it misplaces them by a tick and drops the last;
+        // upright labels under a wider chart show all 16 figures, each under its own bar.
+        chart.getStyler().setXAxisTickMarkSpacingHint(20);
         chart.getStyler().setOverlapped(true);
         chart.getStyler().setLegendPosition(Styler.LegendPosition.InsideNW);
         chart.getStyler().setDecimalPattern("0.##");
