@@ -237,8 +237,8 @@ class LoadUnloadCyclesTest extends KernelTestBase {
 
     /** Live threads, virtual ones included, whose name starts with {@code prefix}. */
     private static List<String> liveThreadsNamed(String prefix) {
-        List<Thread> all = SoakSeries.allThreads();
-        java.util.Collection<Thread> threads = all != null ? all : Thread.getAllStackTraces().keySet();
+        java.util.Collection<Thread> threads = io.kmod4j.runtime.unload.ThreadScanner.allThreads()
+                .<java.util.Collection<Thread>>map(all -> all).orElseGet(() -> Thread.getAllStackTraces().keySet());
         return threads.stream().filter(t -> t.isAlive() && t.getName().startsWith(prefix)).map(Thread::getName).toList();
     }
 

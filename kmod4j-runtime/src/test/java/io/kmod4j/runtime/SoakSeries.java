@@ -1,9 +1,7 @@
 package io.kmod4j.runtime;
 
+import io.kmod4j.runtime.unload.ThreadScanner;
 import java.io.IOException;
-import java.lang.invoke.MethodHandle;
-import java.lang.invoke.MethodHandles;
-import java.lang.invoke.MethodType;
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryPoolMXBean;
 import java.nio.file.Files;
@@ -12,7 +10,6 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
-import java.util.stream.Stream;
 
 /**
  * The figures of a load/unload soak, one row per block of cycles, written as CSV as they come (so
@@ -127,66 +124,10 @@ final class SoakSeries {
         return median(slopes.stream().mapToDouble(Double::doubleValue).toArray());
     }
 
-    // ------------------------------------------------------------------ virtual threads
-
-    // Virtual threads are in no MXBean; the JDK's registry of thread containers lists them. It is
-    // internal (the surefire argLine exports jdk.internal.vm, as the launcher does for ThreadScanner).
-    private static final MethodHandle ROOT;
-    private static final MethodHandle CHILDREN;
-    private static final MethodHandle THREADS;
-
-    static {
-        MethodHandle root = null;
-        MethodHandle children = null;
-        MethodHandle threads = null;
-        try {
-            Class<?> containers = Class.forName("jdk.internal.vm.ThreadContainers");
-            Class<?> container = Class.forName("jdk.internal.vm.ThreadContainer");
-            MethodHandles.Lookup lookup = MethodHandles.lookup();
-            root = lookup.findStatic(containers, "root", MethodType.methodType(container));
-            children = lookup.findVirtual(container, "children", MethodType.methodType(Stream.class));
-            threads = lookup.findVirtual(container, "threads", MethodType.methodType(Stream.class));
-        } catch (ReflectiveOperationException | RuntimeException unavailable) {
-            root = null;
-        }
-        ROOT = root;
-        CHILDREN = children;
-        THREADS = threads;
-    }
-
-    /** Live virtual threads, or -1 if the registry cannot be read. */
+    /** Live virtual threads, or -1 if the JDK's registry cannot be read. */
     static int virtualThreads() {
-        List<Thread> all = allThreads();
-        return all == null ? -1 : (int) all.stream().filter(t -> t.isVirtual() && t.isAlive()).count();
-    }
-
-    /** Every thread the JDK tracks, virtual ones included; null if the registry is not readable. */
-    static List<Thread> allThreads() {
-        if (ROOT == null) {
-            return null;
-        }
-        try {
-            List<Thread> out = new ArrayList<>();
-            collect(ROOT.invoke(), out, 0);
-            return out;
-        } catch (Throwable e) {
-            return null;
-        }
-    }
-
-    private static void collect(Object container, List<Thread> out, int depth) throws Throwable {
-        try (Stream<?> ts = (Stream<?>) THREADS.invoke(container)) {
-            ts.forEach(t -> out.add((Thread) t));
-        }
-        if (depth > 64) {
-            return;
-        }
-        List<?> kids;
-        try (Stream<?> cs = (Stream<?>) CHILDREN.invoke(container)) {
-            kids = cs.toList();
-        }
-        for (Object kid : kids) {
-            collect(kid, out, depth + 1);
-        }
+        return ThreadScanner.allThreads()
+                .map(all -> (int) all.stream().filter(t -> t.isVirtual() && t.isAlive()).count())
+                .orElse(-1);
     }
 }

@@ -113,8 +113,12 @@ public final class ThreadScanner {
         THREADS = threads;
     }
 
-    /** Every thread the JDK tracks, virtual ones included; empty if the registry is not readable. */
-    static Optional<List<Thread>> allThreads() {
+    /**
+     * Every thread the JDK tracks, virtual ones included; empty if the registry is not readable
+     * (without {@code --add-exports java.base/jdk.internal.vm=ALL-UNNAMED}). Also what the soak
+     * test counts threads with.
+     */
+    public static Optional<List<Thread>> allThreads() {
         if (ROOT == null) {
             return Optional.empty();
         }
