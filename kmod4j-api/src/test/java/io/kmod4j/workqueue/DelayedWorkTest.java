@@ -1,6 +1,7 @@
 package io.kmod4j.workqueue;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.kmod4j.internal.OwnedResource;
 import io.kmod4j.sync.Completion;
@@ -90,11 +91,8 @@ class DelayedWorkTest {
         clock.onSchedule(() -> {
             throw new IllegalStateException("clock refuses");
         });
-        try {
-            dw.modify(ms(20));
-        } catch (IllegalStateException expected) {
-            // the clock's refusal reaches the caller
-        }
+        assertThatThrownBy(() -> dw.modify(ms(20))).as("the clock's refusal reaches the caller")
+                .isInstanceOf(IllegalStateException.class).hasMessage("clock refuses");
         clock.onSchedule(() -> { });
         assertThat(dw.isPending()).as("the instance taken back is gone").isFalse();
         assertThat(dw.isBusy()).isFalse();

@@ -1,6 +1,7 @@
 package io.kmod4j.workqueue;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.kmod4j.Taint;
 import io.kmod4j.internal.OwnedResource;
@@ -98,11 +99,8 @@ class KTimerTest {
         clock.onSchedule(() -> {
             throw new IllegalStateException("clock refuses");
         });
-        try {
-            t.modify(ms(20));
-        } catch (IllegalStateException expected) {
-            // the clock's refusal reaches the caller
-        }
+        assertThatThrownBy(() -> t.modify(ms(20))).as("the clock's refusal reaches the caller")
+                .isInstanceOf(IllegalStateException.class).hasMessage("clock refuses");
         clock.onSchedule(() -> { });
         assertThat(t.isPending()).isTrue();
         clock.advance(ms(10));
