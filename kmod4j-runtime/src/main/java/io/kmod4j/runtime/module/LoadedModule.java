@@ -32,7 +32,9 @@ public final class LoadedModule implements Owner, io.kmod4j.internal.FirmwarePro
     private final ModuleJar jar;
     private final int loadNumber;
     private final long loadedAtNanos;
+    private static final String KTHREAD = "kthread"; // OwnedResource.kind() of a KThread
     private final Set<OwnedResource> resources = new LinkedHashSet<>(); // guarded by itself
+    private int kthreads;                                                // guarded by resources
     private final AtomicInteger refcount = new AtomicInteger();
     private final Set<String> holders = new LinkedHashSet<>();           // guarded by this
     private final Set<Taint> taints = EnumSet.noneOf(Taint.class);       // guarded by itself
@@ -43,7 +45,6 @@ public final class LoadedModule implements Owner, io.kmod4j.internal.FirmwarePro
     private volatile ModuleClassLoader loader;
     private volatile Module instance;
     private volatile ParamValues params;
-    private volatile Thread exitThread;
     private volatile ModuleContextImpl context;
     private volatile boolean unloading;   // an rmmod is working on it now
     private volatile boolean exitCalled;
@@ -154,15 +155,7 @@ public final class LoadedModule implements Owner, io.kmod4j.internal.FirmwarePro
         this.exitCalled = true;
     }
 
-    public Thread exitThread() {
-        return exitThread;
-    }
-
-    public void setExitThread(Thread t) {
-        this.exitThread = t;
-    }
-
-    /** Forgets the loader, instance and exit thread: the runtime's last references to module code. */
+    /** Forgets the loader and instance: the runtime's last references to module code. */
     public void dropCode() {
         ModuleClassLoader l = loader;
         if (l != null) {
@@ -170,7 +163,6 @@ public final class LoadedModule implements Owner, io.kmod4j.internal.FirmwarePro
         }
         loader = null;
         instance = null;
-        exitThread = null;
         ModuleContextImpl ctx = context;
         if (ctx != null) {
             ctx.invalidate();
@@ -231,21 +223,23 @@ public final class LoadedModule implements Owner, io.kmod4j.internal.FirmwarePro
                 throw new KernelException(Errno.ENODEV, "module " + name() + " is being unloaded and takes nothing new ("
                         + resource.kind() + " '" + resource.name() + "')");
             }
-            if ("kthread".equals(resource.kind())) {
-                long threads = resources.stream().filter(r -> "kthread".equals(r.kind())).count();
-                if (threads >= kernel.threadLimitPerModule()) {
-                    throw new KernelException(Errno.EAGAIN, "module " + name() + " already owns " + threads
-                            + " kthreads (the limit); cannot create '" + resource.name() + "'");
-                }
+            boolean kthread = KTHREAD.equals(resource.kind());
+            if (kthread && kthreads >= kernel.threadLimitPerModule()) {
+                throw new KernelException(Errno.EAGAIN, "module " + name() + " already owns " + kthreads
+                        + " kthreads (the limit); cannot create '" + resource.name() + "'");
             }
-            resources.add(resource);
+            if (resources.add(resource) && kthread) {
+                kthreads++;
+            }
         }
     }
 
     @Override
     public void release(OwnedResource resource) {
         synchronized (resources) {
-            resources.remove(resource);
+            if (resources.remove(resource) && KTHREAD.equals(resource.kind())) {
+                kthreads--;
+            }
         }
     }
 

@@ -25,7 +25,9 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * {@code rmmod}: the six steps of the unload protocol (architecture.md).
@@ -34,7 +36,7 @@ import java.util.Set;
  *   <li>Refuse, with Linux's errno and kmod's words, a module in use, referenced, not live, or
  *       permanent ({@link #begin}, under the module mutex).
  *   <li>GOING: unbind its devices and drivers, call its {@code exit()} (on a thread of its own, so
- *       an {@code exit()} that never returns cannot take the caller with it).
+ *       an {@code exit()} that never returns cannot take the caller with it; see {@link ExitWorkers}).
  *   <li>Stop everything it still owns the kernel way and wait, up to a deadline; a straggler gets a
  *       hung-task report and {@code ETIMEDOUT}, and a later {@code rmmod} resumes here.
  *   <li>Look for threads it started behind the runtime's back.
@@ -62,6 +64,10 @@ public final class Unloader {
     private final Hooks hooks;
     private final Duration defaultWait;
     private final RmmodOptions.Verification defaultVerification;
+    private final ExitWorkers exitWorkers = new ExitWorkers();
+    // exit() calls of modules being removed; a call stays while its module is GOING, so that a
+    // later rmmod after a timeout waits for the same call instead of calling exit() again
+    private final Map<LoadedModule, ExitWorkers.Call> exits = new ConcurrentHashMap<>();
 
     public Unloader(ModuleTable table, LoaderVerifier verifier, Hooks hooks, Duration defaultWait,
                     RmmodOptions.Verification defaultVerification) {
@@ -159,10 +165,11 @@ public final class Unloader {
             hooks.detachDrivers(m);
             startExit(m);
         }
-        boolean exitDone = join(m.exitThread(), deadline);
+        ExitWorkers.Call exit = exits.get(m);
+        boolean exitDone = exit == null || exit.await(deadline);
         Duration exitTook = since(t0);
         if (!exitDone && !options.force()) {
-            hungTask(m, m.exitThread(), "exit()", wait);
+            hungTask(m, exit.thread(), "exit()", wait);
             throw timedOut(m, wait, List.of("exit() of module " + m.name()));
         }
 
@@ -202,7 +209,10 @@ public final class Unloader {
         // Step 4: threads behind our back.
         long t2 = System.nanoTime();
         ModuleClassLoader loader = m.loader();
-        Set<Thread> ignore = m.exitThread() == null ? Set.of() : Set.of(m.exitThread());
+        // A worker back from exit() is idle and clean, and is scanned like any thread; one still in a
+        // forced module's exit() is already reported as its straggler.
+        Thread exitThread = exit == null || exit.isDone() ? null : exit.thread();
+        Set<Thread> ignore = exitThread == null ? Set.of() : Set.of(exitThread);
         List<ThreadLeak> leaks = ThreadScanner.scan(loader, loader.getName(), ignore);
         for (ThreadLeak l : leaks) {
             m.printk(Level.WARNING, m.name() + ": thread '" + l.thread() + "' (" + (l.virtual() ? "virtual" : "platform")
@@ -222,6 +232,7 @@ public final class Unloader {
             return null;
         });
         m.dependencies().clear();
+        exits.remove(m);
         WeakReference<ModuleClassLoader> ref = new WeakReference<>(loader);
         m.dropCode();
         owned.forEach(m::release); // forced stragglers: the report names them, we keep nothing
@@ -285,21 +296,18 @@ public final class Unloader {
         return out;
     }
 
-    /** Runs the module's exit() on a thread of its own, as the module. */
-    private static void startExit(LoadedModule m) {
+    /** Runs the module's exit() on an exit worker named {@code rmmod <module>}, as the module. */
+    private void startExit(LoadedModule m) {
         if (m.instance() == null) {
             return;
         }
-        Thread t = Thread.ofPlatform().name("rmmod " + m.name()).daemon(true).unstarted(new ExitTask(m));
-        t.setContextClassLoader(null);
-        m.setExitThread(t);
-        t.start();
+        exits.put(m, exitWorkers.run("rmmod " + m.name(), new ExitTask(m)));
     }
 
     /**
-     * The exit thread's body. It forgets the module as soon as exit() returns: a terminated
-     * thread's object (and its task) can outlive join() for a moment inside the JVM, and must not
-     * keep the module's classes reachable while the collector is asked for them.
+     * The exit worker's task. It forgets the module as soon as exit() returns: the worker (or a
+     * terminated thread's object) outlives the call, and must not keep the module's classes
+     * reachable while the collector is asked for them.
      */
     private static final class ExitTask implements Runnable {
         private LoadedModule module;
@@ -325,24 +333,6 @@ public final class Unloader {
                         + "\nTainted: D\nCall Trace:\n" + trace.toString().stripTrailing());
             } finally {
                 self.setContextClassLoader(null);
-            }
-        }
-    }
-
-    private static boolean join(Thread t, long deadline) {
-        if (t == null) {
-            return true;
-        }
-        while (true) {
-            long left = deadline - System.nanoTime();
-            try {
-                if (left <= 0) {
-                    return !t.isAlive();
-                }
-                return t.join(Duration.ofNanos(left));
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return !t.isAlive();
             }
         }
     }
