@@ -18,7 +18,8 @@ import java.util.concurrent.Executor;
  * @param moduleDir where {@code modprobe} looks for modules and {@code depmod}'s index
  * @param verification how rmmod proves a class loader collected, unless told otherwise
  * @param maxCollections garbage collections tried before a loader is declared leaked
- * @param verifyBatchWindow how long background verification gathers unloads into one collection
+ * @param verifyBatchWindow the longest an asynchronously verified unload waits for others to share
+ *     its collection (a batch is collected earlier, 10 ms after the last unload of a burst)
  * @param slf4j whether to copy every log line to SLF4J (if SLF4J is on the class path)
  * @param devicesFile platform devices to add at boot; {@code null} for none
  * @param asyncProbeParallelism how many asynchronous probes may run at once
@@ -63,7 +64,7 @@ public record KernelConfig(
 
     /**
      * The defaults: 10 s unload deadline, 1024 kthreads per module, ./modules, synchronous proof,
-     * no devices file, 256 parallel async probes, 10 s deferred-probe timeout, autoload on.
+     * 250 ms verification batch window, no devices file, 256 parallel async probes, 10 s deferred-probe timeout, autoload on.
      */
     public static KernelConfig defaults() {
         return builder().build();
@@ -83,7 +84,7 @@ public record KernelConfig(
         private Path moduleDir = Path.of("modules");
         private RmmodOptions.Verification verification = RmmodOptions.Verification.SYNC;
         private int maxCollections = io.kmod4j.runtime.unload.LoaderVerifier.DEFAULT_MAX_COLLECTIONS;
-        private Duration verifyBatchWindow = Duration.ofMillis(50);
+        private Duration verifyBatchWindow = Duration.ofMillis(250);
         private boolean slf4j;
         private Path devicesFile;
         private int asyncProbeParallelism = 256;

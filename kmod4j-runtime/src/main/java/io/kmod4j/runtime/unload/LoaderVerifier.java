@@ -1,6 +1,5 @@
 package io.kmod4j.runtime.unload;
 
-import java.lang.ref.ReferenceQueue;
 import java.lang.ref.WeakReference;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -37,36 +36,61 @@ public final class LoaderVerifier implements AutoCloseable {
      */
     public static final int DEFAULT_MAX_COLLECTIONS = 8;
 
+    /** The quiet period when none is given: a burst of unloads has ended after this long without one. */
+    public static final Duration DEFAULT_QUIET = Duration.ofMillis(10);
+
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition work = lock.newCondition();
     private final List<Pending> pending = new ArrayList<>(); // guarded by lock
     private final int maxCollections;
-    private final Duration batchWindow;
+    private final long windowNanos;
+    private final long quietNanos;
+    private final Runnable collector;
+    private long lastArrival;                                 // guarded by lock
+    private long collections;                                 // guarded by lock
     private Thread worker;                                    // guarded by lock
     private boolean closed;                                   // guarded by lock
 
-    private static final class Pending {
+    /** A loader queued for background proof. */
+    static final class Pending {
         final WeakReference<Object> ref;
         final CompletableFuture<Boolean> verdict = new CompletableFuture<>();
+        final long arrivedAt;
         int collectionsSeen;   // collections that counted against it
         long nextCountAt;      // nanoTime before which a collection does not count (its backoff)
 
-        Pending(Object referent, ReferenceQueue<Object> q) {
-            this.ref = new WeakReference<>(referent, q);
+        Pending(Object referent, long arrivedAt) {
+            this.ref = new WeakReference<>(referent);
+            this.arrivedAt = arrivedAt;
         }
     }
 
     /**
      * @param maxCollections collections to try before giving up on a loader
-     * @param batchWindow how long the background verifier lets unloads accumulate before one
-     *     collection proves them all
+     * @param batchWindow the longest a queued loader waits for others to share its collection
      */
     public LoaderVerifier(int maxCollections, Duration batchWindow) {
+        this(maxCollections, batchWindow, DEFAULT_QUIET.compareTo(batchWindow) < 0 ? DEFAULT_QUIET : batchWindow, System::gc);
+    }
+
+    /**
+     * @param maxCollections collections to try before giving up on a loader
+     * @param batchWindow the longest a queued loader waits for others to share its collection
+     * @param quiet how long without a new loader ends a burst: the batch is collected then, before
+     *     its window is over (at most {@code batchWindow})
+     * @param collector what asks for a collection ({@code System::gc}; tests count calls)
+     */
+    public LoaderVerifier(int maxCollections, Duration batchWindow, Duration quiet, Runnable collector) {
         if (maxCollections < 1) {
             throw new IllegalArgumentException("maxCollections must be at least 1");
         }
+        if (batchWindow.isNegative() || quiet.isNegative() || quiet.compareTo(batchWindow) > 0) {
+            throw new IllegalArgumentException("need 0 <= quiet (" + quiet + ") <= batchWindow (" + batchWindow + ")");
+        }
         this.maxCollections = maxCollections;
-        this.batchWindow = Objects.requireNonNull(batchWindow);
+        this.windowNanos = batchWindow.toNanos();
+        this.quietNanos = quiet.toNanos();
+        this.collector = Objects.requireNonNull(collector);
     }
 
     /**
@@ -90,7 +114,7 @@ public final class LoaderVerifier implements AutoCloseable {
             if (ref.refersTo(null)) {
                 return true;
             }
-            System.gc();
+            collector.run();
             // The collector clears weak references during the collection itself.
             if (ref.refersTo(null)) {
                 return true;
@@ -126,24 +150,26 @@ public final class LoaderVerifier implements AutoCloseable {
      *     {@code maxCollections} collections or the verifier was closed
      */
     public CompletableFuture<Boolean> watch(Object loader) {
-        Pending p = new Pending(loader, null);
         lock.lock();
         try {
+            long now = System.nanoTime();
+            Pending p = new Pending(loader, now);
             if (closed) {
                 p.verdict.complete(false);
                 return p.verdict;
             }
             pending.add(p);
+            lastArrival = now;
             if (worker == null) {
                 worker = Thread.ofPlatform().daemon(true).name("kmod4j-unload-verifier").unstarted(this::loop);
                 worker.setContextClassLoader(null);
                 worker.start();
             }
             work.signalAll();
+            return p.verdict;
         } finally {
             lock.unlock();
         }
-        return p.verdict;
     }
 
     /** Loaders waiting for their verdict. */
@@ -156,31 +182,69 @@ public final class LoaderVerifier implements AutoCloseable {
         }
     }
 
+    /** Collections the background verifier has asked for so far. */
+    public long collections() {
+        lock.lock();
+        try {
+            return collections;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * When the background verifier should collect next, given what is queued: a loader that has
+     * not been through a collection yet is due when the burst it came in has ended ({@code quiet}
+     * after the last arrival) or when it has waited the whole window, whichever is first; one that
+     * survived a collection is due when its backoff is over, since an earlier collection would not
+     * count for it.
+     *
+     * @return the {@link System#nanoTime} at which to collect; {@code Long.MAX_VALUE} if nothing
+     *     is queued
+     */
+    static long dueAt(List<Pending> queued, long lastArrival, long quietNanos, long windowNanos) {
+        long due = Long.MAX_VALUE;
+        for (Pending q : queued) {
+            long at = q.collectionsSeen == 0
+                    ? Math.min(lastArrival + quietNanos, q.arrivedAt + windowNanos)
+                    : q.nextCountAt;
+            due = Math.min(due, at);
+        }
+        return due;
+    }
+
     private void loop() {
         while (true) {
             List<Pending> batch;
             lock.lock();
             try {
-                while (pending.isEmpty() && !closed) {
-                    work.awaitUninterruptibly();
+                // Wait until the queue is due: a new arrival extends the burst, so re-evaluate
+                // after every signal. One collection then proves the whole batch.
+                while (!closed) {
+                    long due = dueAt(pending, lastArrival, quietNanos, windowNanos);
+                    long left = due == Long.MAX_VALUE ? Long.MAX_VALUE : due - System.nanoTime();
+                    if (left <= 0) {
+                        break;
+                    }
+                    if (left == Long.MAX_VALUE) {
+                        work.awaitUninterruptibly();
+                    } else {
+                        try {
+                            work.awaitNanos(left);
+                        } catch (InterruptedException e) {
+                            return;
+                        }
+                    }
                 }
                 if (closed) {
                     return;
                 }
-                // Let more unloads join this batch: one collection then proves them all.
-                long nanos = batchWindow.toNanos();
-                while (nanos > 0 && !closed) {
-                    try {
-                        nanos = work.awaitNanos(nanos);
-                    } catch (InterruptedException e) {
-                        return;
-                    }
-                }
                 batch = new ArrayList<>(pending);
+                collections++;
             } finally {
                 lock.unlock();
             }
-            System.gc();
+            collector.run();
             long now = System.nanoTime();
             List<Pending> settled = new ArrayList<>();
             for (Pending p : batch) {
