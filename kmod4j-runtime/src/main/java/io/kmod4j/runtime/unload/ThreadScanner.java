@@ -23,12 +23,13 @@ import java.util.stream.Stream;
  * Finds live threads that run code of one load of a module, or hold its class loader, although
  * the runtime did not start them: step 4 of the unload protocol.
  *
- * <p>Platform threads are found with {@link Thread#getAllStackTraces()}; a thread counts if a
- * frame's class loader is the module's (matched by the loader's unique name), if its context
- * class loader is the module's, or if its own class was defined by the module. Virtual threads
- * are not in that map: they are read from the JDK's registry of thread containers when it is
- * exported to us, and otherwise from the JSON thread dump
- * ({@link HotSpotDiagnosticMXBean#dumpThreads}), whose frames carry the loader's name too.
+ * <p>A thread counts if a frame's class loader is the module's (matched by the loader's unique
+ * name), if its context class loader is the module's, or if its own class was defined by the
+ * module. Threads, platform and virtual, are listed from the JDK's registry of thread containers
+ * when it is exported to us, and their stacks taken one by one. Without the export, platform
+ * threads come from {@link Thread#getAllStackTraces()} and virtual threads, which are not in that
+ * map, from the JSON thread dump ({@link HotSpotDiagnosticMXBean#dumpThreads}), whose frames carry
+ * the loader's name too.
  */
 public final class ThreadScanner {
 
@@ -45,6 +46,22 @@ public final class ThreadScanner {
      * @return the leaks found, platform threads first
      */
     public static List<ThreadLeak> scan(ClassLoader loader, String loaderName, Set<Thread> ignore) {
+        Optional<List<Thread>> all = allThreads();
+        if (all.isPresent()) {
+            // One stack at a time: each is a handshake with that thread alone, where
+            // getAllStackTraces() stops every thread at a safepoint, which on a busy machine
+            // (a concurrent collection proving earlier unloads, say) waits its turn.
+            List<ThreadLeak> platform = new ArrayList<>();
+            List<ThreadLeak> virtual = new ArrayList<>();
+            for (Thread t : all.get()) {
+                if (t == Thread.currentThread() || ignore.contains(t) || !t.isAlive()) {
+                    continue;
+                }
+                check(t, t.getStackTrace(), loader, loaderName).ifPresent(t.isVirtual() ? virtual::add : platform::add);
+            }
+            platform.addAll(virtual);
+            return platform;
+        }
         List<ThreadLeak> leaks = new ArrayList<>();
         Set<Long> platformIds = new HashSet<>();
         for (Map.Entry<Thread, StackTraceElement[]> e : Thread.getAllStackTraces().entrySet()) {
@@ -55,16 +72,7 @@ public final class ThreadScanner {
             }
             check(t, e.getValue(), loader, loaderName).ifPresent(leaks::add);
         }
-        Optional<List<Thread>> all = allThreads();
-        if (all.isPresent()) {
-            for (Thread t : all.get()) {
-                if (t.isVirtual() && !ignore.contains(t) && t.isAlive()) {
-                    check(t, t.getStackTrace(), loader, loaderName).ifPresent(leaks::add);
-                }
-            }
-        } else {
-            leaks.addAll(virtualThreads(loaderName, platformIds, ignore));
-        }
+        leaks.addAll(virtualThreads(loaderName, platformIds, ignore));
         return leaks;
     }
 
