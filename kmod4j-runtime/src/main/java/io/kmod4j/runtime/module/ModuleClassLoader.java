@@ -65,13 +65,7 @@ public final class ModuleClassLoader extends ClassLoader implements OwnedClassLo
         this.imports = Map.copyOf(imports);
         this.owner = Objects.requireNonNull(owner);
         this.moduleName = jar.info().name();
-        URL location;
-        try {
-            location = jar.file().toAbsolutePath().toUri().toURL();
-        } catch (java.net.MalformedURLException e) {
-            location = null;
-        }
-        this.domain = new ProtectionDomain(new CodeSource(location, (Certificate[]) null), null, this, null);
+        this.domain = new ProtectionDomain(new CodeSource(jar.location(), (Certificate[]) null), null, this, null);
     }
 
     @Override

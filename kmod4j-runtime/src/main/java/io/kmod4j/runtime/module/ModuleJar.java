@@ -6,13 +6,17 @@ import io.kmod4j.runtime.ModInfo;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.lang.ref.SoftReference;
+import java.net.URL;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.util.Collections;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.HexFormat;
 import java.util.Map;
 import java.util.function.Predicate;
@@ -27,7 +31,8 @@ import java.util.zip.ZipInputStream;
  * replaced at any time, as a {@code .ko} can after {@code insmod}.
  *
  * <p>Reading is capped ({@link #MAX_ENTRIES}, {@link #MAX_BYTES}) so a hostile archive fails with a
- * clear error instead of exhausting the heap. Immutable after {@link #read}.
+ * clear error instead of exhausting the heap. Immutable after {@link #read}; reading the same
+ * bytes from the same path again reuses the earlier parse (see {@link #RECENT}).
  */
 public final class ModuleJar {
 
@@ -39,17 +44,55 @@ public final class ModuleJar {
     private final Path file;
     private final long size;
     private final String sha256;
-    private final Map<String, byte[]> entries;
-    private final Manifest manifest;
-    private final ModInfo info;
+    private final Parsed parsed;
 
-    private ModuleJar(Path file, long size, String sha256, Map<String, byte[]> entries, Manifest manifest, ModInfo info) {
+    private ModuleJar(Path file, long size, String sha256, Parsed parsed) {
         this.file = file;
         this.size = size;
         this.sha256 = sha256;
-        this.entries = entries;
-        this.manifest = manifest;
-        this.info = info;
+        this.parsed = parsed;
+    }
+
+    /**
+     * What reading a JAR's bytes yields: its entries, manifest, metadata and its location as a
+     * URL. The same bytes at the same path always yield the same {@code Parsed}, which is what
+     * lets {@link #RECENT} hand it out again. Immutable.
+     */
+    private record Parsed(Map<String, byte[]> entries, Manifest manifest, ModInfo info, URL location) {}
+
+    /** Largest JAR whose parsed contents are remembered for the next load of the same bytes. */
+    static final long MAX_REMEMBERED_BYTES = 8L * 1024 * 1024;
+
+    /**
+     * The last parse of each of the few most recently read JARs, by absolute path, checked
+     * against the SHA-256 of the bytes just read: loading the same module again (an
+     * insmod/rmmod cycle, a reload after a crash) skips unzipping and parsing; the file itself
+     * is still read and hashed every time, so a JAR that changed on disk, even with the same
+     * size and time stamp, has another hash and is parsed again. Soft values:
+     * under memory pressure the collector may drop them. Holds bytes and metadata only, no
+     * class and no class loader, so it can never keep an unloaded module alive.
+     */
+    private static final Map<Path, SoftReference<Remembered>> RECENT = new LinkedHashMap<>(16, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<Path, SoftReference<Remembered>> eldest) {
+            return size() > 16;
+        }
+    };
+
+    private record Remembered(String sha256, Parsed parsed) {}
+
+    private static Parsed remembered(Path absolute, String sha256) {
+        synchronized (RECENT) {
+            SoftReference<Remembered> ref = RECENT.get(absolute);
+            Remembered r = ref == null ? null : ref.get();
+            return r != null && r.sha256().equals(sha256) ? r.parsed() : null;
+        }
+    }
+
+    private static void remember(Path absolute, String sha256, Parsed parsed) {
+        synchronized (RECENT) {
+            RECENT.put(absolute, new SoftReference<>(new Remembered(sha256, parsed)));
+        }
     }
 
     /**
@@ -76,6 +119,19 @@ public final class ModuleJar {
         } catch (IOException e) {
             throw new KernelException(Errno.EIO, file + ": cannot read: " + e.getMessage(), e);
         }
+        String sha256 = sha256(bytes);
+        Path absolute = file.toAbsolutePath().normalize();
+        Parsed parsed = remembered(absolute, sha256);
+        if (parsed == null) {
+            parsed = parse(file, absolute, bytes);
+            if (bytes.length <= MAX_REMEMBERED_BYTES) {
+                remember(absolute, sha256, parsed);
+            }
+        }
+        return new ModuleJar(file, bytes.length, sha256, parsed);
+    }
+
+    private static Parsed parse(Path file, Path absolute, byte[] bytes) throws KernelException {
         Map<String, byte[]> entries = unzip(file, new ByteArrayInputStream(bytes), name -> true, MAX_BYTES);
         byte[] modinfo = entries.get(ModInfoParser.ENTRY);
         if (modinfo == null) {
@@ -92,7 +148,13 @@ public final class ModuleJar {
                 throw new KernelException(Errno.ENOEXEC, file + ": unreadable META-INF/MANIFEST.MF: " + e.getMessage());
             }
         }
-        return new ModuleJar(file, bytes.length, sha256(bytes), entries, manifest, info);
+        URL location;
+        try {
+            location = absolute.toUri().toURL();
+        } catch (java.net.MalformedURLException | IllegalArgumentException e) {
+            location = null;
+        }
+        return new Parsed(Collections.unmodifiableMap(entries), manifest, info, location);
     }
 
     /**
@@ -186,12 +248,30 @@ public final class ModuleJar {
         return entries;
     }
 
-    private static String sha256(byte[] bytes) {
+    // Looking the algorithm up among the security providers costs more than hashing a small JAR;
+    // a clone of one looked-up digest does not.
+    private static final MessageDigest SHA_256;
+
+    static {
         try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
+            SHA_256 = MessageDigest.getInstance("SHA-256");
         } catch (NoSuchAlgorithmException e) {
             throw new AssertionError("SHA-256 is required of every JDK", e);
         }
+    }
+
+    private static String sha256(byte[] bytes) {
+        MessageDigest md;
+        try {
+            md = (MessageDigest) SHA_256.clone();
+        } catch (CloneNotSupportedException e) {
+            try {
+                md = MessageDigest.getInstance("SHA-256");
+            } catch (NoSuchAlgorithmException impossible) {
+                throw new AssertionError("SHA-256 is required of every JDK", impossible);
+            }
+        }
+        return HexFormat.of().formatHex(md.digest(bytes));
     }
 
     /** The file it was read from. */
@@ -211,26 +291,31 @@ public final class ModuleJar {
 
     /** The module's metadata. */
     public ModInfo info() {
-        return info;
+        return parsed.info();
     }
 
-    /** The manifest, or null. */
+    /** The manifest, or null. Shared by every read of the same bytes: do not modify it. */
     public Manifest manifest() {
-        return manifest;
+        return parsed.manifest();
+    }
+
+    /** The file as a URL, the code source of the module's classes; null if it has none. */
+    URL location() {
+        return parsed.location();
     }
 
     /** An entry's bytes, or null. The array is shared: do not modify it. */
     byte[] entry(String name) {
-        return entries.get(name);
+        return parsed.entries().get(name);
     }
 
     /** An entry as a stream, or null. */
     InputStream open(String name) {
-        byte[] b = entries.get(name);
+        byte[] b = parsed.entries().get(name);
         return b == null ? null : new ByteArrayInputStream(b);
     }
 
     boolean contains(String name) {
-        return entries.containsKey(name);
+        return parsed.entries().containsKey(name);
     }
 }

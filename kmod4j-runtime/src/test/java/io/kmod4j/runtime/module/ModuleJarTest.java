@@ -65,6 +65,46 @@ class ModuleJarTest {
         assertThat(ModuleJar.readInfo(jar).name()).isEqualTo("shown");
     }
 
+    @Test
+    void theSameBytesAtTheSamePathAreParsedOnce() throws Exception {
+        Path jar = Files.write(dir.resolve("again.jar"), zip(SHOWN));
+        ModuleJar first = ModuleJar.read(jar);
+        ModuleJar second = ModuleJar.read(jar);
+        assertThat(second.info()).as("the remembered parse").isSameAs(first.info());
+        assertThat(second.sha256()).isEqualTo(first.sha256());
+        assertThat(second.size()).isEqualTo(first.size());
+    }
+
+    @Test
+    void aJarReplacedWithTheSameSizeAndTimeStampIsParsedAgain() throws Exception {
+        // Same length, same mtime, same inode (written in place): only the bytes differ. A cache
+        // keyed on file attributes would hand out the old module here; ours checks the hash.
+        String one = "name=aaaaa\nentry=a.Shown\nlicense=GPL\nvermagic=kmod4j-api 0.1\n";
+        String two = "name=bbbbb\nentry=a.Shown\nlicense=GPL\nvermagic=kmod4j-api 0.1\n";
+        Path jar = Files.write(dir.resolve("replaced.jar"), zip(one));
+        java.nio.file.attribute.FileTime stamp = Files.getLastModifiedTime(jar);
+        assertThat(ModuleJar.read(jar).info().name()).isEqualTo("aaaaa");
+
+        byte[] replacement = zip(two);
+        assertThat(replacement).hasSize((int) Files.size(jar));
+        Files.write(jar, replacement);
+        Files.setLastModifiedTime(jar, stamp);
+
+        ModuleJar reread = ModuleJar.read(jar);
+        assertThat(reread.info().name()).isEqualTo("bbbbb");
+        assertThat(reread.entry(ModInfoParser.ENTRY)).isEqualTo(two.getBytes(StandardCharsets.UTF_8));
+    }
+
+    @Test
+    void aBrokenJarIsNotRememberedAsItsGoodPredecessor() throws Exception {
+        Path jar = Files.write(dir.resolve("broken.jar"), zip(SHOWN));
+        assertThat(ModuleJar.read(jar).info().name()).isEqualTo("shown");
+        Files.write(jar, "not a zip at all".getBytes(StandardCharsets.UTF_8));
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> ModuleJar.read(jar))
+                .isInstanceOfSatisfying(io.kmod4j.KernelException.class,
+                        e -> assertThat(e.errno()).isEqualTo(io.kmod4j.Errno.ENOEXEC));
+    }
+
     private static byte[] zip(String modinfo) throws IOException {
         byte[] content = modinfo.getBytes(StandardCharsets.UTF_8);
         ByteArrayOutputStream bo = new ByteArrayOutputStream();
