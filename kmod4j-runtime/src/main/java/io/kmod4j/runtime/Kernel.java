@@ -528,6 +528,7 @@ public final class Kernel implements AutoCloseable {
         }
         closed = true;
         drivers.shutdown();
+        unloader.close();
         verifier.close();
         if (ownScheduler != null) {
             ownScheduler.shutdown();

@@ -53,6 +53,7 @@ final class ExitWorkers {
 
     private final ReentrantLock lock = new ReentrantLock();
     private final ArrayDeque<Worker> idle = new ArrayDeque<>(); // guarded by lock
+    private boolean closed;                                     // guarded by lock
     private final AtomicInteger serial = new AtomicInteger();
     private final long keepAliveNanos;
 
@@ -79,7 +80,7 @@ final class ExitWorkers {
         Worker w;
         lock.lock();
         try {
-            w = idle.pollLast(); // the most recently used: its stack is still warm
+            w = closed ? null : idle.pollLast(); // the most recently used: its stack is still warm
             if (w != null) {
                 w.next = call;
                 w.wake.signal();
@@ -92,6 +93,22 @@ final class ExitWorkers {
             w.thread.start();
         }
         return call;
+    }
+
+    /**
+     * Ends the idle workers now rather than after their keep-alive, and every busy one when its
+     * exit() returns; a later {@link #run} still works, on a thread that ends after it.
+     */
+    void close() {
+        lock.lock();
+        try {
+            closed = true;
+            for (Worker w : idle) {
+                w.wake.signal();
+            }
+        } finally {
+            lock.unlock();
+        }
     }
 
     /** Workers waiting for an exit to run, for tests. */
@@ -109,6 +126,7 @@ final class ExitWorkers {
         private final String name;
         private Runnable body; // dropped once run: a finished call must not keep the module reachable
         private volatile Thread thread;
+        private volatile boolean retiring; // its worker ends after it: await() also waits for that
         private final CountDownLatch done = new CountDownLatch(1);
 
         private Call(String name, Runnable body) {
@@ -133,7 +151,17 @@ final class ExitWorkers {
          */
         boolean await(long deadline) {
             try {
-                return done.await(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+                if (!done.await(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS)) {
+                    return false;
+                }
+                // A worker that ends after this call may still hold what the module left in its
+                // thread locals until it has: wait for that too (best effort, within the deadline),
+                // so the proof that follows does not collect while it is still there.
+                Thread t = thread;
+                if (retiring && t != null) {
+                    t.join(Duration.ofNanos(Math.max(0, deadline - System.nanoTime())));
+                }
+                return true;
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 return isDone();
@@ -153,8 +181,13 @@ final class ExitWorkers {
                 self.setName(idleName);
                 self.setContextClassLoader(null);
                 self.setPriority(Thread.NORM_PRIORITY);
-                done.countDown();
             }
+        }
+
+        /** Lets the caller go on; {@code retire}: the worker ends instead of going back to the pool. */
+        private void finished(boolean retire) {
+            retiring = retire;
+            done.countDown();
         }
     }
 
@@ -178,20 +211,26 @@ final class ExitWorkers {
                 if (c == null) {
                     return;
                 }
+                boolean reuse;
                 try {
                     c.runOn(self);
+                    Thread.interrupted(); // an interrupt meant for this exit must not reach the next
+                    reuse = clean(self);
                 } catch (Throwable escaped) {
-                    return; // the body reports its own errors; a worker that saw one is not reused
-                }
-                Thread.interrupted(); // an interrupt meant for this exit must not reach the next
-                if (!clean(self)) {
-                    return;
+                    reuse = false; // the body reports its own errors; a worker that saw one is not reused
                 }
                 lock.lock();
                 try {
-                    idle.addLast(this);
+                    reuse &= !closed;
+                    if (reuse) {
+                        idle.addLast(this);
+                    }
                 } finally {
                     lock.unlock();
+                }
+                c.finished(!reuse);
+                if (!reuse) {
+                    return;
                 }
             }
         }
@@ -202,7 +241,7 @@ final class ExitWorkers {
             try {
                 long nanos = keepAliveNanos;
                 while (next == null) {
-                    if (nanos <= 0) {
+                    if (nanos <= 0 || closed) {
                         idle.remove(this); // next is still null under the lock: nobody picked us
                         return null;
                     }

@@ -371,6 +371,11 @@ public final class Unloader {
         }
     }
 
+    /** At kernel close, after the last rmmod: the idle exit workers end now. */
+    public void close() {
+        exitWorkers.close();
+    }
+
     /** For a failed init: stop, join, forget, verify; never throws. */
     public void cleanUpFailedInit(LoadedModule m) {
         m.setExitCalled(); // exit() is never called after a failed init

@@ -128,6 +128,23 @@ class ExitWorkersTest {
         assertThat(workers.idleCount()).isZero();
     }
 
+    @Test
+    void closeEndsTheIdleWorkersAndLaterExitsStillRun() throws Exception {
+        ExitWorkers workers = new ExitWorkers();
+        AtomicReference<Thread> thread = new AtomicReference<>();
+        assertThat(workers.run("rmmod before", () -> thread.set(Thread.currentThread())).await(FOREVER)).isTrue();
+        awaitIdle(workers, 1);
+
+        workers.close();
+        assertThat(thread.get().join(Duration.ofMinutes(1))).as("the idle worker ended at close").isTrue();
+        assertThat(workers.idleCount()).isZero();
+
+        AtomicReference<Thread> late = new AtomicReference<>();
+        assertThat(workers.run("rmmod after", () -> late.set(Thread.currentThread())).await(FOREVER)).isTrue();
+        assertThat(late.get().join(Duration.ofMinutes(1))).as("a worker started after close does not stay").isTrue();
+        assertThat(workers.idleCount()).isZero();
+    }
+
     private static void awaitIdle(ExitWorkers workers, int n) throws InterruptedException {
         long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(1);
         while (workers.idleCount() < n) {
