@@ -18,6 +18,12 @@ public final class LeakyThread implements Module {
         }, "leaky-raw-thread");
         t.setDaemon(true);
         t.start();
+        // Return only once the thread waits inside this module's code (or has ended, when the
+        // test opened the gate first): a scan that came earlier would find it by its context
+        // class loader alone, with no module frame yet.
+        while (t.getState() != Thread.State.WAITING && t.isAlive()) {
+            Thread.onSpinWait();
+        }
     }
 
     @Override

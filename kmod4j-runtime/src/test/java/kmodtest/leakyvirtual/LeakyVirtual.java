@@ -9,13 +9,18 @@ public final class LeakyVirtual implements Module {
     @Override
     public void init(ModuleContext ctx) {
         CountDownLatch gate = (CountDownLatch) System.getProperties().get("kmodtest.leak.gate");
-        Thread.ofVirtual().name("leaky-virtual").start(() -> {
+        Thread t = Thread.ofVirtual().name("leaky-virtual").start(() -> {
             try {
                 gate.await();
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
         });
+        // Return only once it waits inside this module's code (or has ended), so the scan sees a
+        // module frame.
+        while (t.getState() != Thread.State.WAITING && t.isAlive()) {
+            Thread.onSpinWait();
+        }
     }
 
     @Override
