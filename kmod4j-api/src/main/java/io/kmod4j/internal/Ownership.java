@@ -26,12 +26,27 @@ public final class Ownership {
             "io.kmod4j.internal", "io.kmod4j.workqueue", "io.kmod4j.driver", "io.kmod4j.firmware");
     // A new API package must be added here, or its classes would be taken for the caller.
 
+    // Set once the first OwnedClassLoader exists. Until then no caller can be module code, and
+    // programs that use the primitives as a library skip the stack walk (about 2 us a kthread).
+    private static volatile boolean ownedLoaders;
+
     private Ownership() {}
+
+    /**
+     * Tells ownership that a class loader of module code now exists: every
+     * {@link OwnedClassLoader} calls it from its constructor, before it can define a class.
+     */
+    public static void ownedLoaderCreated() {
+        ownedLoaders = true;
+    }
 
     /** The owner of what the calling code creates now; never null. */
     public static Owner current() {
         if (CURRENT.isBound()) {
             return CURRENT.get();
+        }
+        if (!ownedLoaders) {
+            return KernelOwner.INSTANCE;
         }
         return callerOwner().orElse(KernelOwner.INSTANCE);
     }

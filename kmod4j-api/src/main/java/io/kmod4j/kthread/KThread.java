@@ -121,13 +121,17 @@ public final class KThread {
     private volatile Thread thread;     // set once, before the Java thread starts
 
     private volatile State state = State.NEW;  // written under lock
-    private volatile boolean shouldStop;        // written under lock
+    private volatile boolean shouldStop;        // written under lock, or once the function has returned
     private volatile boolean shouldPark;        // written under lock
     private boolean woken;                      // guarded by lock
     private boolean kicked;                     // guarded by lock: wakeUp() while running
     private long parkRequests;                  // guarded by lock
     private long parkAck;                       // guarded by lock
     private int result;                         // written under lock before state = EXITED
+
+    // Set when the function has returned (or unwound): a stop() after that has nothing to
+    // interrupt, and an interrupt would only cost the ending thread an unpark.
+    private volatile boolean functionDone;
 
     // Only the kthread itself touches these.
     private boolean exitRequested;
@@ -318,6 +322,7 @@ public final class KThread {
         } else {
             // One wait, not two: the thread ends after it recorded the result and completed
             // `exited`, and join() makes all of that visible here.
+            spinBriefly();
             joinUninterruptibly();
         }
         return result;
@@ -547,6 +552,7 @@ public final class KThread {
             if (awaitFirstWakeUp()) {
                 parkSelf(); // a park requested before the first run parks here, before fn
                 ret = invoke();
+                functionDone = true;
             }
         } finally {
             finish(ret);
@@ -620,6 +626,11 @@ public final class KThread {
     }
 
     private void parkSelf() {
+        if (!shouldPark) {
+            // No park requested, so nothing to do. shouldPark is volatile: a park() that came
+            // before this point is seen here, one that races with it is seen by the next check.
+            return;
+        }
         lock.lock();
         try {
             // A stop wins over a park that slipped in after it: never park a thread being stopped.
@@ -692,6 +703,25 @@ public final class KThread {
         }
     }
 
+    /**
+     * A virtual kthread told to stop usually ends within microseconds, and blocking in join()
+     * costs the stopper a park and an unpark, as long again. With a second processor to run it,
+     * watch the thread end for a moment first. Not for a platform thread: the JVM takes tens of
+     * microseconds to tear one down, far longer than the spin.
+     */
+    private void spinBriefly() {
+        Thread t = thread;
+        if (SPIN_NANOS == 0 || t == null || !t.isVirtual()) {
+            return;
+        }
+        long until = System.nanoTime() + SPIN_NANOS;
+        while (t.isAlive() && System.nanoTime() - until < 0) {
+            Thread.onSpinWait();
+        }
+    }
+
+    private static final long SPIN_NANOS = Runtime.getRuntime().availableProcessors() > 1 ? 5_000 : 0;
+
     private void joinUninterruptibly() {
         Thread t = thread;
         if (neverStarted(t)) {
@@ -747,6 +777,13 @@ public final class KThread {
 
         @Override
         public void requestStop() {
+            if (functionDone) {
+                // The function has returned: nothing is left to wake or interrupt, and the thread
+                // is in finish(), which holds the lock for a moment; taking it here too would
+                // often block the stopper for a park and an unpark. Only the flag is left to set.
+                shouldStop = true;
+                return;
+            }
             Thread t;
             lock.lock();
             try {
@@ -760,7 +797,7 @@ public final class KThread {
             } finally {
                 lock.unlock();
             }
-            if (t != null) {
+            if (t != null && !functionDone) {
                 // TIF_NOTIFY_SIGNAL: interruptible waits in the function end. A thread not yet
                 // started keeps the status and starts interrupted.
                 t.interrupt();

@@ -2,6 +2,7 @@ package io.kmod4j.runtime.module;
 
 import io.kmod4j.internal.OwnedClassLoader;
 import io.kmod4j.internal.Owner;
+import io.kmod4j.internal.Ownership;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
@@ -60,6 +61,7 @@ public final class ModuleClassLoader extends ClassLoader implements OwnedClassLo
     public ModuleClassLoader(String loaderName, ModuleJar jar, ClassLoader apiLoader,
                              Map<String, ModuleClassLoader> imports, Owner owner) {
         super(loaderName, ClassLoader.getPlatformClassLoader());
+        Ownership.ownedLoaderCreated();
         this.jar = Objects.requireNonNull(jar);
         this.apiLoader = Objects.requireNonNull(apiLoader);
         this.imports = Map.copyOf(imports);
