@@ -47,10 +47,11 @@ import org.pf4j.PluginState;
  * {@code startPlugin}, {@code stopPlugin}, {@code unloadPlugin} on a {@code DefaultPluginManager}
  * (plugin-first class loader, closed at unload; setup checks the plugin class is defined by it).
  *
- * <p><b>What kmod4j does on top.</b> insmod reads the JAR into memory, parses its metadata and
- * makes an isolated class loader; rmmod runs the six steps of the unload protocol: exit on its own
- * thread, stop and join the owned kthread, scan every live thread for ones started behind the
- * runtime's back, forget the module, and prove its class loader collected by garbage collection.
+ * <p><b>What kmod4j does on top.</b> insmod reads the JAR into memory and hashes it (the parse of
+ * the same bytes is remembered), and makes an isolated class loader; rmmod runs the six steps of
+ * the unload protocol: exit on a thread of its own (a reused exit worker), stop and join the
+ * owned kthread, scan every live thread for ones started behind the runtime's back, forget the
+ * module, and prove its class loader collected by garbage collection.
  * PF4J proves nothing; its loaders go whenever the collector happens to run.
  *
  * <p><b>The figures.</b>
@@ -59,8 +60,8 @@ import org.pf4j.PluginState;
  *       {@code Verification.ASYNC}, then wait until {@code kernel.pendingVerifications() == 0}
  *       and check that no unload tainted the kernel {@code LEAKED}: every one of the
  *       {@value #BATCH} loaders is proven collected inside the measured time. The background
- *       verifier batches unloads of one {@code verifyBatchWindow} (50 ms, the default) into one
- *       collection. Throughput in cycles per second against {@link #pf4jCycles}, the same
+ *       verifier proves a burst of unloads with one collection: it collects 10 ms after the last
+ *       unload, or once the oldest has waited {@code verifyBatchWindow} (250 ms, the default). Throughput in cycles per second against {@link #pf4jCycles}, the same
  *       {@value #BATCH} cycles of PF4J. <b>Target:</b> at least PF4J's throughput (ratio of time
  *       per cycle at most 1.0).
  *   <li>{@link #syncCycle}: one cycle with {@code Verification.SYNC}, the proof on the caller's
