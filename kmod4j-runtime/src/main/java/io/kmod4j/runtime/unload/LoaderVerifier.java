@@ -48,6 +48,8 @@ public final class LoaderVerifier implements AutoCloseable {
     private final Runnable collector;
     private long lastArrival;                                 // guarded by lock
     private long collections;                                 // guarded by lock
+    private long lastCollectionEnd;                           // guarded by lock (nanoTime)
+    private long lastCollectionNanos;                         // guarded by lock; 0 before the first
     private Thread worker;                                    // guarded by lock
     private boolean closed;                                   // guarded by lock
 
@@ -91,6 +93,7 @@ public final class LoaderVerifier implements AutoCloseable {
         this.windowNanos = batchWindow.toNanos();
         this.quietNanos = quiet.toNanos();
         this.collector = Objects.requireNonNull(collector);
+        this.lastCollectionEnd = System.nanoTime(); // with lastCollectionNanos 0: no wait before the first
     }
 
     /**
@@ -197,12 +200,18 @@ public final class LoaderVerifier implements AutoCloseable {
      * not been through a collection yet is due when the burst it came in has ended ({@code quiet}
      * after the last arrival) or when it has waited the whole window, whichever is first; one that
      * survived a collection is due when its backoff is over, since an earlier collection would not
-     * count for it.
+     * count for it. Never before {@code notBefore}: as long after the end of the last collection
+     * as that collection took, so that the verifier collects half of the time at most however
+     * the unloads arrive (a stream of unloads slower than the quiet period would otherwise get
+     * a collection each, and a collection slows every cycle running beside it).
      *
      * @return the {@link System#nanoTime} at which to collect; {@code Long.MAX_VALUE} if nothing
      *     is queued
      */
-    static long dueAt(List<Pending> queued, long lastArrival, long quietNanos, long windowNanos) {
+    static long dueAt(List<Pending> queued, long lastArrival, long quietNanos, long windowNanos, long notBefore) {
+        if (queued.isEmpty()) {
+            return Long.MAX_VALUE;
+        }
         long due = Long.MAX_VALUE;
         for (Pending q : queued) {
             long at = q.collectionsSeen == 0
@@ -210,7 +219,7 @@ public final class LoaderVerifier implements AutoCloseable {
                     : q.nextCountAt;
             due = Math.min(due, at);
         }
-        return due;
+        return Math.max(due, notBefore);
     }
 
     private void loop() {
@@ -221,7 +230,8 @@ public final class LoaderVerifier implements AutoCloseable {
                 // Wait until the queue is due: a new arrival extends the burst, so re-evaluate
                 // after every signal. One collection then proves the whole batch.
                 while (!closed) {
-                    long due = dueAt(pending, lastArrival, quietNanos, windowNanos);
+                    long due = dueAt(pending, lastArrival, quietNanos, windowNanos,
+                            lastCollectionEnd + lastCollectionNanos);
                     long left = due == Long.MAX_VALUE ? Long.MAX_VALUE : due - System.nanoTime();
                     if (left <= 0) {
                         break;
@@ -244,8 +254,16 @@ public final class LoaderVerifier implements AutoCloseable {
             } finally {
                 lock.unlock();
             }
+            long started = System.nanoTime();
             collector.run();
             long now = System.nanoTime();
+            lock.lock();
+            try {
+                lastCollectionEnd = now;
+                lastCollectionNanos = now - started;
+            } finally {
+                lock.unlock();
+            }
             List<Pending> settled = new ArrayList<>();
             for (Pending p : batch) {
                 if (p.ref.refersTo(null)) {

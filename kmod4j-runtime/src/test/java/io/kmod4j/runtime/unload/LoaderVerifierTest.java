@@ -18,15 +18,16 @@ import org.junit.jupiter.api.Test;
 class LoaderVerifierTest {
 
     private static final long MS = TimeUnit.MILLISECONDS.toNanos(1);
+    private static final long NONE = Long.MIN_VALUE; // no earlier collection to keep away from
 
     @Test
     void aFreshLoaderIsDueWhenItsBurstEndsOrItsWindowIsOver() {
         LoaderVerifier.Pending early = new LoaderVerifier.Pending(new Object(), 0);
         LoaderVerifier.Pending late = new LoaderVerifier.Pending(new Object(), 40 * MS);
         // Last arrival at 40 ms, quiet 10 ms: the burst ended at 50 ms, before early's window (250 ms).
-        assertThat(LoaderVerifier.dueAt(List.of(early, late), 40 * MS, 10 * MS, 250 * MS)).isEqualTo(50 * MS);
+        assertThat(LoaderVerifier.dueAt(List.of(early, late), 40 * MS, 10 * MS, 250 * MS, NONE)).isEqualTo(50 * MS);
         // Arrivals kept coming until 245 ms: early's window (250 ms) ends first.
-        assertThat(LoaderVerifier.dueAt(List.of(early, late), 245 * MS, 10 * MS, 250 * MS)).isEqualTo(250 * MS);
+        assertThat(LoaderVerifier.dueAt(List.of(early, late), 245 * MS, 10 * MS, 250 * MS, NONE)).isEqualTo(250 * MS);
     }
 
     @Test
@@ -34,8 +35,52 @@ class LoaderVerifierTest {
         LoaderVerifier.Pending survivor = new LoaderVerifier.Pending(new Object(), 0);
         survivor.collectionsSeen = 1;
         survivor.nextCountAt = 300 * MS;
-        assertThat(LoaderVerifier.dueAt(List.of(survivor), 0, 10 * MS, 250 * MS)).isEqualTo(300 * MS);
-        assertThat(LoaderVerifier.dueAt(List.of(), 0, 10 * MS, 250 * MS)).isEqualTo(Long.MAX_VALUE);
+        assertThat(LoaderVerifier.dueAt(List.of(survivor), 0, 10 * MS, 250 * MS, NONE)).isEqualTo(300 * MS);
+        assertThat(LoaderVerifier.dueAt(List.of(), 0, 10 * MS, 250 * MS, 500 * MS)).isEqualTo(Long.MAX_VALUE);
+    }
+
+    @Test
+    void noCollectionComesSoonerAfterTheLastThanWhatItTook() {
+        LoaderVerifier.Pending fresh = new LoaderVerifier.Pending(new Object(), 100 * MS);
+        // Quiet since 110 ms, but the last collection ended at 100 ms after taking 80 ms.
+        long notBefore = 100 * MS + 80 * MS;
+        assertThat(LoaderVerifier.dueAt(List.of(fresh), 100 * MS, 10 * MS, 250 * MS, notBefore)).isEqualTo(180 * MS);
+        // A window shorter than that spacing does not override it either.
+        assertThat(LoaderVerifier.dueAt(List.of(fresh), 100 * MS, 10 * MS, 20 * MS, notBefore)).isEqualTo(180 * MS);
+    }
+
+    @Test
+    void aSlowStreamOfUnloadsSharesCollections() throws Exception {
+        // Unloads 20 ms apart, longer than the 1 ms quiet period, and a collection that takes
+        // 30 ms: without the spacing every unload would get a collection of its own.
+        AtomicInteger collections = new AtomicInteger();
+        try (LoaderVerifier verifier = new LoaderVerifier(8, Duration.ofSeconds(30), Duration.ofMillis(1), () -> {
+            collections.incrementAndGet();
+            long end = System.nanoTime() + 30 * MS;
+            while (System.nanoTime() < end) {
+                Thread.onSpinWait();
+            }
+            System.gc();
+        })) {
+            long start = System.nanoTime();
+            List<CompletableFuture<Boolean>> verdicts = new ArrayList<>();
+            for (int i = 0; i < 12; i++) {
+                verdicts.add(verifier.watch(new Object()));
+                long next = System.nanoTime() + 20 * MS;
+                while (System.nanoTime() < next) {
+                    Thread.onSpinWait();
+                }
+            }
+            for (CompletableFuture<Boolean> v : verdicts) {
+                assertThat(v.get(1, TimeUnit.MINUTES)).isTrue();
+            }
+            long elapsedMs = (System.nanoTime() - start) / MS;
+            // n collections of at least 30 ms, each followed by at least 30 ms before the next,
+            // fit in the elapsed time only if n <= (elapsed + 30) / 60, however loaded the machine.
+            // One collection per unload (12 in about 300 ms) would break it.
+            assertThat(collections.get()).as("collections in %d ms", elapsedMs)
+                    .isBetween(1, (int) ((elapsedMs + 30) / 60));
+        }
     }
 
     @Test
