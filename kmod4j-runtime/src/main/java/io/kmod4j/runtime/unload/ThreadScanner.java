@@ -48,19 +48,7 @@ public final class ThreadScanner {
     public static List<ThreadLeak> scan(ClassLoader loader, String loaderName, Set<Thread> ignore) {
         Optional<List<Thread>> all = allThreads();
         if (all.isPresent()) {
-            // One stack at a time: each is a handshake with that thread alone, where
-            // getAllStackTraces() stops every thread at a safepoint, which on a busy machine
-            // (a concurrent collection proving earlier unloads, say) waits its turn.
-            List<ThreadLeak> platform = new ArrayList<>();
-            List<ThreadLeak> virtual = new ArrayList<>();
-            for (Thread t : all.get()) {
-                if (t == Thread.currentThread() || ignore.contains(t) || !t.isAlive()) {
-                    continue;
-                }
-                check(t, t.getStackTrace(), loader, loaderName).ifPresent(t.isVirtual() ? virtual::add : platform::add);
-            }
-            platform.addAll(virtual);
-            return platform;
+            return scan(all.get(), loader, loaderName, ignore);
         }
         List<ThreadLeak> leaks = new ArrayList<>();
         Set<Long> platformIds = new HashSet<>();
@@ -75,6 +63,36 @@ public final class ThreadScanner {
         leaks.addAll(virtualThreads(loaderName, platformIds, ignore));
         return leaks;
     }
+
+    /**
+     * The registry path: one stack at a time, each a handshake with that thread alone, where
+     * getAllStackTraces() stops every thread at a safepoint, which on a busy machine (a concurrent
+     * collection proving earlier unloads, say) waits its turn. The registry lists every thread the
+     * JDK started or the VM created; should the JVM report more live platform threads than it
+     * listed (one attached from native code, say), the platform threads are taken from
+     * getAllStackTraces() after all, so none is missed.
+     */
+    static List<ThreadLeak> scan(List<Thread> registry, ClassLoader loader, String loaderName, Set<Thread> ignore) {
+        List<Thread> threads = registry;
+        long listed = registry.stream().filter(t -> !t.isVirtual()).count();
+        if (listed < LIVE_PLATFORM_THREADS.getThreadCount()) {
+            Set<Thread> union = new java.util.LinkedHashSet<>(Thread.getAllStackTraces().keySet());
+            union.addAll(registry);
+            threads = List.copyOf(union);
+        }
+        List<ThreadLeak> platform = new ArrayList<>();
+        List<ThreadLeak> virtual = new ArrayList<>();
+        for (Thread t : threads) {
+            if (t == Thread.currentThread() || ignore.contains(t) || !t.isAlive()) {
+                continue;
+            }
+            check(t, t.getStackTrace(), loader, loaderName).ifPresent(t.isVirtual() ? virtual::add : platform::add);
+        }
+        platform.addAll(virtual);
+        return platform;
+    }
+
+    private static final java.lang.management.ThreadMXBean LIVE_PLATFORM_THREADS = ManagementFactory.getThreadMXBean();
 
     private static Optional<ThreadLeak> check(Thread t, StackTraceElement[] stack, ClassLoader loader, String loaderName) {
         List<String> reasons = new ArrayList<>();
