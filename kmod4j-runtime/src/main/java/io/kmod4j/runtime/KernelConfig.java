@@ -50,6 +50,9 @@ public record KernelConfig(
         Objects.requireNonNull(moduleDir, "moduleDir");
         Objects.requireNonNull(verification, "verification");
         Objects.requireNonNull(verifyBatchWindow, "verifyBatchWindow");
+        if (verifyBatchWindow.isNegative()) {
+            throw new IllegalArgumentException("verifyBatchWindow must not be negative, was " + verifyBatchWindow);
+        }
         if (threadLimitPerModule < 1) {
             throw new IllegalArgumentException("threadLimitPerModule must be at least 1");
         }

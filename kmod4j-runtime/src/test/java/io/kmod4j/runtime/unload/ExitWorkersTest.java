@@ -3,6 +3,7 @@ package io.kmod4j.runtime.unload;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assumptions.assumeThat;
 
+import io.kmod4j.testing.Await;
 import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -145,20 +146,11 @@ class ExitWorkersTest {
         assertThat(workers.idleCount()).isZero();
     }
 
-    private static void awaitIdle(ExitWorkers workers, int n) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(1);
-        while (workers.idleCount() < n) {
-            assertThat(System.nanoTime()).as("waiting for %d idle workers", n).isLessThan(deadline);
-            Thread.onSpinWait();
-            Thread.yield();
-        }
+    private static void awaitIdle(ExitWorkers workers, int n) {
+        Await.until(n + " idle workers", () -> workers.idleCount() >= n);
     }
 
     private static void awaitStarted(ExitWorkers.Call call) {
-        long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(1);
-        while (call.thread() == null || !call.thread().getName().equals("rmmod hung")) {
-            assertThat(System.nanoTime()).isLessThan(deadline);
-            Thread.yield();
-        }
+        Await.until("the hung exit started", () -> call.thread() != null && call.thread().getName().equals("rmmod hung"));
     }
 }

@@ -92,14 +92,23 @@ class LoaderVerifierTest {
             System.gc();
         })) {
             List<CompletableFuture<Boolean>> verdicts = new ArrayList<>();
+            int longGaps = 0; // pauses of a second or more between two watches: each may end a burst
+            long last = System.nanoTime();
             for (int i = 0; i < 50; i++) {
                 verdicts.add(verifier.watch(new Object()));
+                long now = System.nanoTime();
+                if (now - last >= TimeUnit.SECONDS.toNanos(1)) {
+                    longGaps++;
+                }
+                last = now;
             }
             for (CompletableFuture<Boolean> v : verdicts) {
                 assertThat(v.get(1, TimeUnit.MINUTES)).isTrue();
             }
-            assertThat(collections).hasValue(1);
-            assertThat(verifier.collections()).isEqualTo(1);
+            // One collection per burst: 1 on any machine that did not stall for a second between
+            // two of these calls, and never one per unload.
+            assertThat(collections.get()).isBetween(1, 1 + longGaps);
+            assertThat(verifier.collections()).isEqualTo(collections.get());
             assertThat(verifier.pendingCount()).isZero();
         }
     }
