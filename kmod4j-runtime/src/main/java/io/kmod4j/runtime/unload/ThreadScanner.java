@@ -73,10 +73,12 @@ public final class ThreadScanner {
      * getAllStackTraces() after all, so none is missed.
      */
     static List<ThreadLeak> scan(List<Thread> registry, ClassLoader loader, String loaderName, Set<Thread> ignore) {
+        Map<Thread, StackTraceElement[]> dumped = Map.of();
         List<Thread> threads = registry;
         long listed = registry.stream().filter(t -> !t.isVirtual()).count();
         if (listed < LIVE_PLATFORM_THREADS.getThreadCount()) {
-            Set<Thread> union = new java.util.LinkedHashSet<>(Thread.getAllStackTraces().keySet());
+            dumped = Thread.getAllStackTraces();
+            Set<Thread> union = new java.util.LinkedHashSet<>(dumped.keySet());
             union.addAll(registry);
             threads = List.copyOf(union);
         }
@@ -86,7 +88,9 @@ public final class ThreadScanner {
             if (t == Thread.currentThread() || ignore.contains(t) || !t.isAlive()) {
                 continue;
             }
-            check(t, t.getStackTrace(), loader, loaderName).ifPresent(t.isVirtual() ? virtual::add : platform::add);
+            StackTraceElement[] stack = dumped.get(t); // already taken by the fallback's dump
+            check(t, stack != null ? stack : t.getStackTrace(), loader, loaderName)
+                    .ifPresent(t.isVirtual() ? virtual::add : platform::add);
         }
         platform.addAll(virtual);
         return platform;
