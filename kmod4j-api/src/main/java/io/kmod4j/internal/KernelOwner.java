@@ -7,7 +7,7 @@ import io.kmod4j.log.Level;
 import io.kmod4j.log.LogRing;
 import java.util.EnumSet;
 import java.util.Set;
-import java.util.HashSet;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The owner of everything created outside any module: host code, the runtime itself, and
@@ -22,7 +22,9 @@ public final class KernelOwner implements Owner {
     /** The one kernel owner of this JVM. */
     public static final KernelOwner INSTANCE = new KernelOwner();
 
-    private final Set<OwnedResource> threads = new HashSet<>(); // guarded by itself
+    // Only a count: the kernel never enumerates its own kthreads (a module's owner does, to stop
+    // them at rmmod), and a counter costs a library user's kthread no lock and no set entry.
+    private final AtomicInteger threads = new AtomicInteger();
     private volatile int threadLimit = Integer.getInteger("kmod4j.kernel.thread-limit", Integer.MAX_VALUE);
     private final Set<Taint> taints = EnumSet.noneOf(Taint.class);
 
@@ -55,19 +57,24 @@ public final class KernelOwner implements Owner {
         if (!"kthread".equals(resource.kind())) {
             return;
         }
-        synchronized (threads) {
-            if (threads.size() >= threadLimit) {
-                throw new KernelException(Errno.EAGAIN, "kernel thread limit reached (" + threadLimit
+        int limit = threadLimit;
+        for (int n = threads.get(); ; n = threads.get()) {
+            if (n >= limit) {
+                throw new KernelException(Errno.EAGAIN, "kernel thread limit reached (" + limit
                         + " threads owned by kernel); cannot create '" + resource.name() + "'");
             }
-            threads.add(resource);
+            if (threads.compareAndSet(n, n + 1)) {
+                return;
+            }
         }
     }
 
     @Override
     public void release(OwnedResource resource) {
-        synchronized (threads) {
-            threads.remove(resource);
+        // Each kthread releases itself exactly once (when it ends, or when its creation failed);
+        // other kinds were never counted.
+        if ("kthread".equals(resource.kind())) {
+            threads.decrementAndGet();
         }
     }
 
@@ -97,9 +104,7 @@ public final class KernelOwner implements Owner {
 
     /** Live kthreads owned by the kernel. */
     public int threadCount() {
-        synchronized (threads) {
-            return threads.size();
-        }
+        return threads.get();
     }
 
     /** Sets how many kthreads the kernel may own at once; creating one more fails with EAGAIN. */
