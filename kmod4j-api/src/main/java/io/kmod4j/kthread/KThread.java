@@ -78,16 +78,25 @@ public final class KThread {
     /*
      * Overview
      *
-     * All state changes happen under `lock` and are announced on `changed`; state and the two
-     * request flags are also volatile so that shouldStop()/shouldPark()/state() read them without
-     * the lock. `exited` is completed (completeAll) as the very last thing the kthread's own frame
-     * does for the thread's owner; stop() joins the Java thread (which ends after that), so a
-     * stop() that returns means the thread has terminated; `exited` serves timed waits and the
-     * thread whose creation failed.
+     * Requests from outside (wake, stop, park, unpark) are made under `lock` and announced on
+     * `changed`. `state` is written only by the kthread's own thread once it has started (by
+     * abandon() if it never did), and is volatile, as are the request flags, so that
+     * shouldStop()/shouldPark()/state() read them without the lock. A kthread that was woken
+     * before it started (run()) and that nobody waits on goes from start to end without taking
+     * the lock at all: a one-shot kthread costs little more than its Java thread.
+     *
+     * Ending: finish() records the result, then publishes state = EXITED (volatile), then
+     * signals `changed` only if a thread registered in `exitWaiters` may be waiting for it. A
+     * waiter registers under the lock before it reads `state`; the finisher writes `state` before
+     * it reads `exitWaiters`. Both are volatile, so either the waiter sees EXITED or the finisher
+     * sees the waiter and signals it under the lock, which the waiter holds until it awaits: no
+     * lost wake-up. stop() joins the Java thread (which ends after finish()), so a stop() that
+     * returns means the thread has terminated.
      *
      * Races handled here:
-     *  - stop() versus first run: the thread re-checks shouldStop after it is woken, under the
-     *    lock that stop() sets it under (trampoline/awaitFirstWakeUp).
+     *  - stop() versus first run: the thread checks shouldStop (volatile) after it finds itself
+     *    woken; whichever way that race goes, the function runs only if the thread saw no stop,
+     *    and the result is -EINTR exactly when it did not run (trampoline/awaitFirstWakeUp).
      *  - park() versus unpark(): park() waits for an acknowledgement of its own request
      *    (parkAck >= its generation), not for the PARKED state, which an unpark may already have
      *    ended.
@@ -114,20 +123,20 @@ public final class KThread {
     private final Resource resource = new Resource();
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition changed = lock.newCondition();
-    private final Completion exited = new Completion();
 
     private volatile Owner owner;       // cleared when the thread ends: a handle must not pin a module
     private volatile KThreadFn fn;      // cleared when the thread ends, for the same reason
     private volatile Thread thread;     // set once, before the Java thread starts
 
-    private volatile State state = State.NEW;  // written under lock
+    private volatile State state = State.NEW;  // written by the kthread itself (abandon() if never started)
     private volatile boolean shouldStop;        // written under lock, or once the function has returned
     private volatile boolean shouldPark;        // written under lock
-    private boolean woken;                      // guarded by lock
+    private volatile boolean woken;             // written under lock, or before the thread starts
     private boolean kicked;                     // guarded by lock: wakeUp() while running
     private long parkRequests;                  // guarded by lock
     private long parkAck;                       // guarded by lock
-    private int result;                         // written under lock before state = EXITED
+    private int result;                         // written before state = EXITED, which publishes it
+    private volatile int exitWaiters;           // changed under lock: threads waiting for EXITED
 
     // Set when the function has returned (or unwound): a stop() after that has nothing to
     // interrupt, and an interrupt would only cost the ending thread an unpark.
@@ -136,7 +145,7 @@ public final class KThread {
     // Only the kthread itself touches these.
     private boolean exitRequested;
     private int exitCode;
-    private final List<Completion> exitCompletions = new ArrayList<>(1);
+    private List<Completion> exitCompletions;   // made by the first completeAndExit()
 
     private KThread(String name, KThreadFn fn, Owner owner) {
         this.name = name;
@@ -269,7 +278,6 @@ public final class KThread {
         fn = null;
         owner = null;
         o.release(resource);
-        exited.completeAll();
     }
 
     // ---------------------------------------------------------------- control from outside
@@ -318,10 +326,10 @@ public final class KThread {
         refuseSelf("stop()");
         resource.requestStop();
         if (neverStarted(thread)) {
-            exited.awaitUninterruptibly(); // creation failed: abandon() completed it
+            awaitExitedUninterruptibly(); // creation failing: abandon() marks it exited
         } else {
-            // One wait, not two: the thread ends after it recorded the result and completed
-            // `exited`, and join() makes all of that visible here.
+            // One wait, not two: the thread ends after it recorded the result, and join() makes
+            // all of that visible here.
             spinBriefly();
             joinUninterruptibly();
         }
@@ -380,12 +388,14 @@ public final class KThread {
             LockSupport.unpark(t); // wake_up_process: a spurious wake-up for a parked loop
         }
         lock.lock();
+        exitWaiters++; // finish() signals only registered waiters; see the overview
         try {
             while (parkAck < generation && state != State.EXITED) {
                 changed.awaitUninterruptibly();
             }
             return parkAck >= generation ? 0 : Errno.ENOSYS.code();
         } finally {
+            exitWaiters--;
             lock.unlock();
         }
     }
@@ -561,6 +571,15 @@ public final class KThread {
 
     /** @return true to run the function, false if stop() won the race with the first run */
     private boolean awaitFirstWakeUp() {
+        if (woken) {
+            // Woken before or as it started (run(), or a wakeUp() that came first): nothing to
+            // wait for, and nobody waits for RUNNING, so no lock and no signal.
+            if (shouldStop) {
+                return false;
+            }
+            state = State.RUNNING;
+            return true;
+        }
         lock.lock();
         try {
             while (!woken && !shouldStop) {
@@ -610,18 +629,59 @@ public final class KThread {
         Owner o = owner;
         fn = null;
         owner = null;
-        lock.lock();
-        try {
-            result = ret;
-            state = State.EXITED;
-            changed.signalAll();
-        } finally {
-            lock.unlock();
+        result = ret;
+        state = State.EXITED; // publishes result
+        if (exitWaiters != 0) {
+            lock.lock();
+            try {
+                changed.signalAll();
+            } finally {
+                lock.unlock();
+            }
         }
         o.release(resource);
-        exited.completeAll();
-        for (Completion c : exitCompletions) {
-            c.complete(); // the last thing: the function's frames are long gone
+        List<Completion> completions = exitCompletions;
+        if (completions != null) {
+            for (Completion c : completions) {
+                c.complete(); // the last thing: the function's frames are long gone
+            }
+        }
+    }
+
+    /** Waits until the kthread is marked exited; for a thread whose creation is in progress. */
+    private void awaitExitedUninterruptibly() {
+        boolean interrupted = false;
+        while (true) {
+            try {
+                awaitExited(Long.MAX_VALUE);
+                break;
+            } catch (InterruptedException e) {
+                interrupted = true;
+            }
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** @return whether the kthread was marked exited within {@code nanos} */
+    private boolean awaitExited(long nanos) throws InterruptedException {
+        if (state == State.EXITED) {
+            return true;
+        }
+        lock.lock();
+        exitWaiters++; // finish() signals only registered waiters; see the overview
+        try {
+            while (state != State.EXITED) {
+                if (nanos <= 0) {
+                    return false;
+                }
+                nanos = changed.awaitNanos(nanos);
+            }
+            return true;
+        } finally {
+            exitWaiters--;
+            lock.unlock();
         }
     }
 
@@ -670,6 +730,9 @@ public final class KThread {
 
     private void requestExit(int code, Completion done) {
         if (done != null) {
+            if (exitCompletions == null) {
+                exitCompletions = new ArrayList<>(1);
+            }
             exitCompletions.add(done);
         }
         if (exitRequested) {
@@ -806,8 +869,9 @@ public final class KThread {
 
         @Override
         public boolean awaitQuiescent(Duration timeout) throws InterruptedException {
-            long deadline = System.nanoTime() + saturatedNanos(timeout);
-            if (!exited.await(timeout)) {
+            long nanos = saturatedNanos(timeout);
+            long deadline = System.nanoTime() + nanos;
+            if (!awaitExited(nanos)) {
                 return false;
             }
             Thread t = thread;

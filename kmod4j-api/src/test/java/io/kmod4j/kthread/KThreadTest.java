@@ -493,11 +493,16 @@ class KThreadTest {
 
         @Test
         void parkOnAThreadThatExitsInsteadOfParkingIsEnosys() throws Exception {
+            Completion inFunction = new Completion();
             Completion go = new Completion();
             KThread k = run("quitter", () -> {
+                inFunction.complete();
                 go.awaitUninterruptibly();
                 return 0; // never looks at shouldPark
             });
+            // Park only once the function runs: a park that came before the first run would park
+            // the thread before its function, and this test is about one that never parks.
+            inFunction.awaitUninterruptibly();
             AtomicInteger parkResult = new AtomicInteger(1);
             Thread parker = Thread.ofPlatform().start(() -> parkResult.set(k.park()));
             Await.until("park requested", () -> k.state() == KThread.State.RUNNING && parker.getState() == Thread.State.WAITING);
