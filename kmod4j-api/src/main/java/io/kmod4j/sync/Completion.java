@@ -1,8 +1,10 @@
 package io.kmod4j.sync;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.time.Duration;
 import java.util.Objects;
-import java.util.concurrent.locks.AbstractQueuedSynchronizer;
+import java.util.concurrent.locks.LockSupport;
 
 /**
  * A completion: one thread tells others that something is done.
@@ -44,12 +46,13 @@ import java.util.concurrent.locks.AbstractQueuedSynchronizer;
  * </ul>
  *
  * <h2>Ordering</h2>
- * Threads that block are served first come, first served: each {@code complete()} goes to the
- * longest-waiting thread, and a thread that arrives while others are queued queues behind them
- * instead of taking the token. So no waiter starves under a steady stream of {@code complete()}
- * calls. (Linux lets a newcomer take a token that a woken waiter has not taken yet; kmod4j does
- * not.) A waiter interrupted during an uninterruptible timed wait re-queues at the tail, as a
- * woken waiter does in Linux.
+ * Threads that block are served first come, first served: each {@code complete()} hands its
+ * token to the longest-waiting thread, and a thread that arrives while others are queued queues
+ * behind them instead of taking the token. So no waiter starves under a steady stream of
+ * {@code complete()} calls. (Linux lets a newcomer take a token that a woken waiter has not taken
+ * yet; kmod4j does not: a token handed to a waiter is that waiter's, and {@link #isDone()} no
+ * longer counts it.) An interrupt during an uninterruptible wait does not move the waiter: it
+ * keeps its place in the queue.
  *
  * <p><b>Memory consistency effects:</b> actions in a thread before it calls {@code complete()} or
  * {@code completeAll()} <i>happen-before</i> actions following a successful wait, in another
@@ -65,101 +68,95 @@ public final class Completion {
     /*
      * Overview
      *
-     * The token count lives in the state of an AbstractQueuedSynchronizer in shared mode, like a
-     * fair Semaphore: complete() is a release, a wait is an acquire that decrements, and the
-     * sticky value STICKY (Integer.MAX_VALUE, Linux's UINT_MAX) is acquired without decrement.
-     * AQS gives the FIFO queue, the parking, the cancellation of timed-out and interrupted nodes
-     * and the happens-before edges (state changes are CAS/volatile).
+     * One 64-bit word, `state`, holds the token count (low 32 bits; STICKY means completeAll)
+     * and two flags: WAITERS (the queue is not empty) and LOCKED (a thread is changing the
+     * queue). Two invariants make the fast paths plain CASes on that word:
      *
-     * The Linux wait loop checks `done` before it gives up for a signal or a timeout. AQS checks
-     * the interrupt and the deadline first, so doWait() re-tries the acquire once whenever AQS
-     * reports an interrupt or a timeout; that is where the "token wins" rules above are made.
+     *   WAITERS implies count == 0: complete() with a waiter queued hands its token to the first
+     *     waiter (Node.granted) instead of counting it, and a thread queues only when the count
+     *     is 0. So a positive count means nobody is queued, and taking from it is fair.
+     *   LOCKED implies count == 0: the lock is taken only to queue (count 0), to hand off or wake
+     *     all (WAITERS), or to leave the queue (WAITERS).
+     *
+     * Every change to `state` is a CAS from an unlocked value, so the lock holder owns the word
+     * until it stores the unlocked result; the queue (head, tail, Node.next, queued) is touched
+     * only under LOCKED. The lock is held for a few field writes, never across a park, an
+     * allocation or a call out, and a thread that finds it held spins, then yields.
+     *
+     * A queued waiter sleeps until its node is granted; a token is never lost because the
+     * waiter queues and the completer finds it under the same lock, and the completer sets
+     * `granted` (volatile) before it unparks. A waiter that gives up (timeout, interrupt) takes
+     * the lock and either finds its node granted, and succeeds (a token that arrived as the
+     * deadline passed, or together with the interrupt, wins, as Linux checks `done` first), or
+     * unlinks it. So nodes in the queue always belong to a thread still waiting.
+     *
+     * Happens-before: complete() publishes through the CAS that adds the token or through the
+     * volatile `granted`; completeAll() through the store that makes the count STICKY.
      */
 
-    /** The sticky count set by completeAll(): waits succeed without taking a token. */
+    /** The count set by completeAll(): waits succeed without taking a token (Linux UINT_MAX). */
     static final int STICKY = Integer.MAX_VALUE;
+
+    private static final long COUNT = 0xFFFF_FFFFL;
+    private static final long LOCKED = 1L << 32;
+    private static final long WAITERS = 1L << 33;
 
     /** Timeout meaning "wait forever" (Linux MAX_SCHEDULE_TIMEOUT). */
     private static final long FOREVER = Long.MAX_VALUE;
 
-    /** How a timed wait blocks; a seam so that tests can force the deadline race. */
+    /** Spins on a held lock before yielding the processor to its holder. */
+    private static final int SPINS = 64;
+
+    private static final VarHandle STATE;
+
+    static {
+        try {
+            STATE = MethodHandles.lookup().findVarHandle(Completion.class, "state", long.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
+    /** How a timed wait sleeps; a seam so that tests can make a token land inside the wait. */
     @FunctionalInterface
-    interface TimedAcquire {
-        boolean acquire(Sync sync, long nanos) throws InterruptedException;
+    interface TimedPark {
+        void parkNanos(Completion c, long nanos);
     }
 
-    static final TimedAcquire AQS_TIMED = (sync, nanos) -> sync.tryAcquireSharedNanos(1, nanos);
+    static final TimedPark PARK_NANOS = LockSupport::parkNanos;
 
-    static final class Sync extends AbstractQueuedSynchronizer {
-        private static final long serialVersionUID = 1L;
-
-        @Override
-        protected int tryAcquireShared(int unused) {
-            for (;;) {
-                int done = getState();
-                if (done == STICKY) {
-                    return 1;
-                }
-                // Fairness: do not take a token past a thread that queued earlier.
-                if (done == 0 || hasQueuedPredecessors()) {
-                    return -1;
-                }
-                if (compareAndSetState(done, done - 1)) {
-                    return done - 1;
-                }
-            }
-        }
-
-        @Override
-        protected boolean tryReleaseShared(int tokens) {
-            for (;;) {
-                int done = getState();
-                if (done == STICKY) {
-                    return false; // nobody can be waiting on a sticky completion
-                }
-                int next = tokens == STICKY ? STICKY : done + 1; // reaching STICKY makes it sticky
-                if (compareAndSetState(done, next)) {
-                    return true;
-                }
-            }
-        }
-
-        boolean tryTake() {
-            return tryAcquireShared(1) >= 0;
-        }
-
-        int done() {
-            return getState();
-        }
-
-        void reset() {
-            setState(0);
-        }
-
-        void set(int done) {
-            setState(done);
-        }
+    /** A blocked waiter. */
+    private static final class Node {
+        final Thread thread = Thread.currentThread();
+        Node next;                // under LOCKED
+        volatile boolean granted; // set under LOCKED by the completer that picked this waiter
     }
 
-    private final Sync sync = new Sync();
-    private final TimedAcquire timedAcquire;
+    private volatile long state;
+    private Node head;            // under LOCKED
+    private Node tail;            // under LOCKED
+    private int queued;           // under LOCKED; read without it for diagnostics only
+    private final TimedPark timedPark;
 
     /**
      * Creates a completion with no tokens ({@code DECLARE_COMPLETION}, {@code init_completion}).
      * There is no separate on-stack form; any completion may live anywhere.
      */
     public Completion() {
-        this(AQS_TIMED);
+        this(PARK_NANOS, 0);
     }
 
-    Completion(TimedAcquire timedAcquire) {
-        this(timedAcquire, 0);
+    Completion(TimedPark timedPark) {
+        this(timedPark, 0);
     }
 
     /** For tests: a completion whose count starts at {@code done} (e.g. just below sticky). */
-    Completion(TimedAcquire timedAcquire, int done) {
-        this.timedAcquire = timedAcquire;
-        sync.set(done);
+    Completion(TimedPark timedPark, int done) {
+        if (done < 0) {
+            throw new IllegalArgumentException("done < 0: " + done);
+        }
+        this.timedPark = timedPark;
+        this.state = done;
     }
 
     /**
@@ -169,7 +166,32 @@ public final class Completion {
      * on a sticky completion.
      */
     public void complete() {
-        sync.releaseShared(1);
+        for (int spins = 0; ; ) {
+            long s = state;
+            int n = count(s);
+            if (n == STICKY) {
+                return;
+            }
+            if ((s & LOCKED) != 0) {
+                spins = backOff(spins);
+            } else if ((s & WAITERS) == 0) {
+                if (STATE.compareAndSet(this, s, s + 1)) { // reaching STICKY makes it sticky
+                    return;
+                }
+            } else if (STATE.compareAndSet(this, s, s | LOCKED)) {
+                Node first = head;
+                head = first.next;
+                if (head == null) {
+                    tail = null;
+                }
+                first.next = null;
+                queued--;
+                first.granted = true;
+                unlock(head == null ? s & ~WAITERS : s);
+                LockSupport.unpark(first.thread);
+                return;
+            }
+        }
     }
 
     /**
@@ -177,7 +199,32 @@ public final class Completion {
      * ({@code complete_all}). Wakes every waiter. Never blocks. Calling it again does nothing.
      */
     public void completeAll() {
-        sync.releaseShared(STICKY);
+        for (int spins = 0; ; ) {
+            long s = state;
+            if (count(s) == STICKY) {
+                return;
+            }
+            long sticky = (s & ~(COUNT | WAITERS)) | STICKY;
+            if ((s & LOCKED) != 0) {
+                spins = backOff(spins);
+            } else if ((s & WAITERS) == 0) {
+                if (STATE.compareAndSet(this, s, sticky)) {
+                    return;
+                }
+            } else if (STATE.compareAndSet(this, s, s | LOCKED)) {
+                Node all = head;
+                head = tail = null;
+                queued = 0;
+                for (Node w = all; w != null; w = w.next) {
+                    w.granted = true;
+                }
+                unlock(sticky);
+                for (Node w = all; w != null; w = w.next) {
+                    LockSupport.unpark(w.thread);
+                }
+                return;
+            }
+        }
     }
 
     /**
@@ -186,7 +233,16 @@ public final class Completion {
      * every waiter of the previous round has returned, as in Linux.
      */
     public void reinit() {
-        sync.reset();
+        for (;;) {
+            long s = state;
+            // LOCKED or WAITERS imply a count of zero already: nothing to reset.
+            if (count(s) == 0 || (s & (LOCKED | WAITERS)) != 0) {
+                return;
+            }
+            if (STATE.compareAndSet(this, s, s & ~COUNT)) {
+                return;
+            }
+        }
     }
 
     /**
@@ -196,8 +252,12 @@ public final class Completion {
      * does not end the wait, but the thread's interrupt status is set again on return.
      */
     public void awaitUninterruptibly() {
-        if (!sync.tryTake()) {
-            sync.acquireShared(1); // AQS re-asserts an interrupt received while waiting
+        if (!tryTake()) {
+            try {
+                block(FOREVER, false);
+            } catch (InterruptedException impossible) {
+                throw new AssertionError("an uninterruptible wait was interrupted", impossible);
+            }
         }
     }
 
@@ -251,7 +311,7 @@ public final class Completion {
      * @return {@code true} if a token was taken or the completion is sticky
      */
     public boolean tryAwait() {
-        return sync.tryTake();
+        return tryTake();
     }
 
     /**
@@ -259,22 +319,47 @@ public final class Completion {
      *
      * <p>Despite its Linux kernel-doc, this says nothing about whether anyone is waiting. It takes
      * nothing and is always {@code true} after {@link #completeAll()} until {@link #reinit()}. A
+     * token that {@code complete()} handed straight to a queued waiter is not counted. A
      * {@code true} answer happens-after the {@code complete()} that made it true.
      */
     public boolean isDone() {
-        return sync.done() != 0;
+        return count(state) != 0;
     }
 
     @Override
     public String toString() {
-        int done = sync.done();
+        int done = count(state);
         return "Completion[done=" + (done == STICKY ? "all" : Integer.toString(done))
-                + ", waiters=" + sync.getQueueLength() + "]";
+                + ", waiters=" + queueLength() + "]";
     }
 
     /** Waiting threads, for tests and diagnostics; an estimate while threads come and go. */
     int queueLength() {
-        return sync.getQueueLength();
+        long s = state; // a volatile read first, so that each call reads `queued` afresh
+        return (s & WAITERS) == 0 ? 0 : queued;
+    }
+
+    // ---------------------------------------------------------------- the wait
+
+    private static int count(long s) {
+        return (int) (s & COUNT);
+    }
+
+    /** Takes a token without blocking: one from a positive count (nobody is queued then), none from a sticky one. */
+    private boolean tryTake() {
+        for (;;) {
+            long s = state;
+            int n = count(s);
+            if (n == STICKY) {
+                return true;
+            }
+            if (n == 0) {
+                return false;
+            }
+            if (STATE.compareAndSet(this, s, s - 1)) {
+                return true;
+            }
+        }
     }
 
     /**
@@ -285,49 +370,139 @@ public final class Completion {
      * @return whether a token was taken
      */
     private boolean doWait(long nanos, boolean interruptible) throws InterruptedException {
-        if (sync.tryTake()) {
+        if (tryTake()) {
             return true; // a present token wins, even over a pending interrupt
         }
         if (nanos <= 0) {
             return false;
         }
+        if (interruptible && Thread.interrupted()) {
+            throw new InterruptedException();
+        }
+        return block(nanos, interruptible);
+    }
+
+    /** Queues the caller, or takes a token that arrived meanwhile, then sleeps until granted or given up. */
+    private boolean block(long nanos, boolean interruptible) throws InterruptedException {
         final long deadline = nanos == FOREVER ? 0 : System.nanoTime() + nanos;
+        Node node = null;
+        for (int spins = 0; ; ) {
+            long s = state;
+            int n = count(s);
+            if (n == STICKY) {
+                return true;
+            }
+            if (n > 0) { // a token came since tryTake(): nobody is queued, so it is ours to take
+                if (STATE.compareAndSet(this, s, s - 1)) {
+                    return true;
+                }
+                continue;
+            }
+            if ((s & LOCKED) != 0) {
+                spins = backOff(spins);
+                continue;
+            }
+            if (node == null) {
+                node = new Node(); // outside the lock
+                continue;          // and look again: the state may have changed meanwhile
+            }
+            if (STATE.compareAndSet(this, s, s | LOCKED)) {
+                if (tail == null) {
+                    head = node;
+                } else {
+                    tail.next = node;
+                }
+                tail = node;
+                queued++;
+                unlock(s | WAITERS);
+                break;
+            }
+        }
         boolean interrupted = false;
         try {
-            for (long remaining = nanos; ; ) {
-                try {
-                    if (nanos == FOREVER) {
-                        sync.acquireSharedInterruptibly(1);
-                        return true;
+            while (!node.granted) {
+                if (nanos == FOREVER) {
+                    LockSupport.park(this);
+                } else {
+                    long remaining = deadline - System.nanoTime();
+                    if (remaining <= 0) {
+                        return leave(node); // a token granted as the deadline passed still counts
                     }
-                    if (timedAcquire.acquire(sync, remaining)) {
-                        return true;
-                    }
-                    // Race: complete() landed between AQS's last try and its deadline check.
-                    return sync.tryTake();
-                } catch (InterruptedException e) {
-                    // Race: the interrupt and a token arrived together; Linux checks done first.
-                    if (sync.tryTake()) {
-                        interrupted = true;
-                        return true;
-                    }
-                    if (interruptible) {
-                        throw e;
-                    }
+                    timedPark.parkNanos(this, remaining);
+                }
+                if (Thread.interrupted()) {
                     interrupted = true;
-                    if (nanos != FOREVER) {
-                        remaining = deadline - System.nanoTime();
-                        if (remaining <= 0) {
-                            return sync.tryTake();
+                    if (interruptible) {
+                        if (leave(node)) {
+                            return true; // token and interrupt together: the token wins, status kept
                         }
+                        interrupted = false;
+                        throw new InterruptedException();
                     }
                 }
             }
+            return true;
         } finally {
             if (interrupted) {
                 Thread.currentThread().interrupt();
             }
         }
+    }
+
+    /**
+     * Gives up waiting: unlinks {@code node} unless a completer granted it first.
+     *
+     * @return whether the node was granted (the wait succeeded after all)
+     */
+    private boolean leave(Node node) {
+        for (int spins = 0; ; ) {
+            if (node.granted) {
+                return true;
+            }
+            long s = state;
+            if ((s & LOCKED) != 0) {
+                spins = backOff(spins);
+            } else if (STATE.compareAndSet(this, s, s | LOCKED)) {
+                if (node.granted) { // granting happens under the lock: now it is settled
+                    unlock(s);
+                    return true;
+                }
+                Node prev = null;
+                for (Node x = head; x != node; x = x.next) {
+                    prev = x;
+                }
+                if (prev == null) {
+                    head = node.next;
+                } else {
+                    prev.next = node.next;
+                }
+                if (tail == node) {
+                    tail = prev;
+                }
+                queued--;
+                unlock(head == null ? s & ~WAITERS : s);
+                return false;
+            }
+        }
+    }
+
+    /**
+     * Ends a critical section: publishes the queue changes and the new state. A release store is
+     * enough: nothing after it in this thread depends on other threads seeing it first (a waiter
+     * that reads `granted` too early parks, and its completer's unpark still wakes it).
+     */
+    private void unlock(long s) {
+        STATE.setRelease(this, s);
+    }
+
+    /** Waits for a held lock: spins briefly, then lets other threads (its holder) run. */
+    private static int backOff(int spins) {
+        if (spins < SPINS) {
+            Thread.onSpinWait();
+            return spins + 1;
+        }
+        Thread.yield();
+        return spins;
     }
 
     private static long nanos(Duration timeout) {

@@ -177,7 +177,7 @@ class CompletionTest {
 
         @Test
         void aCountThatReachesTheTopBecomesStickyAsUintMaxDoesInLinux() {
-            Completion c = new Completion(Completion.AQS_TIMED, Completion.STICKY - 1);
+            Completion c = new Completion(Completion.PARK_NANOS, Completion.STICKY - 1);
             assertThat(c.tryAwait()).isTrue(); // a normal token
             c.complete();                       // back to STICKY - 1
             c.complete();                       // reaches STICKY: now sticky
@@ -237,13 +237,14 @@ class CompletionTest {
 
         @Test
         void aTokenThatArrivesAsTheDeadlinePassesIsTakenAndReportedAsSuccess() throws InterruptedException {
-            AtomicReference<Completion> self = new AtomicReference<>();
-            // The timed acquire "times out", but complete() lands just before it reports so.
-            Completion c = new Completion((sync, nanos) -> {
-                self.get().complete();
-                return false;
+            // The token lands while the timed wait sleeps, and the sleep then lasts to the deadline.
+            Completion c = new Completion((waiting, nanos) -> {
+                waiting.complete();
+                long end = System.nanoTime() + nanos;
+                while (System.nanoTime() - end < 0) {
+                    Thread.onSpinWait();
+                }
             });
-            self.set(c);
             assertThat(c.await(Duration.ofMillis(5))).isTrue();
             assertThat(c.isDone()).as("the late token was consumed").isFalse();
             assertThat(c.awaitUninterruptibly(Duration.ofMillis(5))).isTrue();
@@ -252,7 +253,8 @@ class CompletionTest {
 
         @Test
         void aTimedWaitWithoutTheLateTokenStillReportsTimeout() throws InterruptedException {
-            Completion c = new Completion((sync, nanos) -> false);
+            // The sleep returns at once, as a spurious wake-up would; the wait sleeps again until its deadline.
+            Completion c = new Completion((waiting, nanos) -> { });
             assertThat(c.await(Duration.ofMillis(5))).isFalse();
         }
 
@@ -386,6 +388,53 @@ class CompletionTest {
                 Await.until("one more released", () -> order.size() == expected);
             }
             assertThat(order).containsExactly(0, 1, 2, 3, 4, 5);
+        }
+
+        @ParameterizedTest
+        @ValueSource(booleans = {false, true})
+        void anInterruptDoesNotMoveAnUninterruptibleWaiterToTheBackOfTheQueue(boolean timed) throws Exception {
+            Completion c = new Completion();
+            ConcurrentLinkedQueue<String> order = new ConcurrentLinkedQueue<>();
+            Thread first = start("first", () -> {
+                if (timed) {
+                    assertThat(c.awaitUninterruptibly(LONG)).isTrue();
+                } else {
+                    c.awaitUninterruptibly();
+                }
+                order.add("first");
+            });
+            Await.until("first queued", () -> c.queueLength() == 1);
+            start("second", () -> {
+                c.awaitUninterruptibly();
+                order.add("second");
+            });
+            Await.until("second queued", () -> c.queueLength() == 2);
+            first.interrupt();
+            Await.until("the interrupt seen and the wait resumed", () -> !first.isInterrupted());
+            c.complete();
+            Await.until("one released", () -> order.size() == 1);
+            assertThat(order).containsExactly("first");
+            c.complete();
+            Await.until("both released", () -> order.size() == 2);
+            assertThat(order).containsExactly("first", "second");
+        }
+
+        @Test
+        void aTokenHandedToAQueuedWaiterIsNotCountedForAnyoneElse() throws Exception {
+            Completion c = new Completion(Completion.PARK_NANOS);
+            AtomicBoolean got = new AtomicBoolean();
+            Thread t = start("waiter", () -> {
+                c.awaitUninterruptibly();
+                got.set(true);
+            });
+            Await.until("queued", () -> c.queueLength() == 1);
+            c.complete();
+            assertThat(c.isDone()).as("the token went to the waiter").isFalse();
+            assertThat(c.tryAwait()).isFalse();
+            assertThat(c.queueLength()).as("the waiter left the queue with it").isZero();
+            t.join();
+            assertThat(got).isTrue();
+            assertThat(c.isDone()).isFalse();
         }
 
         @Test

@@ -37,9 +37,9 @@ import org.openjdk.jmh.annotations.TearDown;
  *   <li>{@link #completableFuture}: the same chain of fresh pairs with {@link CompletableFuture}s,
  *       {@code complete(null)} and {@code join()}: what a Java programmer reaches for first to
  *       signal "done" once. For information.
- *   <li>{@link #fairSemaphore}: two fair {@link Semaphore}s, the JDK synchronizer closest to
- *       Completion's design (both are a fair AQS in shared mode). For information: the gap
- *       between it and park/unpark is what AQS itself costs.
+ *   <li>{@link #fairSemaphore}: two fair {@link Semaphore}s, the JDK's fair counting
+ *       synchronizer (an AQS in shared mode, the design Completion had until decision 0012). For
+ *       information: the gap between it and park/unpark is what a general-purpose queue costs.
  * </ul>
  *
  * <p><b>Threads.</b> {@link CompletionRoundTripPlatform} runs both sides on platform threads;
@@ -62,7 +62,7 @@ public abstract class CompletionRoundTrip {
             what = "Completion complete-to-waiter round trip vs LockSupport park/unpark")
     @Figure(peer = "countDownLatch", what = "Completion round trip vs a fresh CountDownLatch pair per round")
     @Figure(peer = "completableFuture", what = "Completion round trip vs a fresh CompletableFuture pair per round")
-    @Figure(peer = "fairSemaphore", what = "Completion round trip vs fair Semaphore (same AQS design)")
+    @Figure(peer = "fairSemaphore", what = "Completion round trip vs fair Semaphore (JDK fair AQS)")
     public void completion(CompletionPair p) {
         p.ping.complete();
         p.pong.awaitUninterruptibly();

@@ -107,8 +107,8 @@ public final class CompletionAll {
     }
 
     /**
-     * completeAll() wakes every waiter, not just the first (AQS must propagate a sticky acquire
-     * down the queue). The first actor starts a second waiter on a virtual thread and waits
+     * completeAll() wakes every waiter, not just the first (it must grant every node in the
+     * queue, not only the head). The first actor starts a second waiter on a virtual thread and waits
      * itself; the second actor lets both get close to sleeping, calls completeAll() and watches.
      * r1: 1 if the actor's own wait was not woken within a second; r2: 1 if the second waiter was
      * not.

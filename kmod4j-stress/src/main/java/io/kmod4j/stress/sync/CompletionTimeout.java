@@ -19,8 +19,8 @@ import org.openjdk.jcstress.infra.results.II_Result;
  * double-counted (reported {@code true} but still there).
  *
  * <p>The timeouts are short so that the deadline falls while {@code complete()} is in flight:
- * zero (the no-block path), one microsecond (AQS spins rather than parks below about that) and
- * fifty microseconds (a real park that the deadline or the token ends). Both the uninterruptible
+ * zero (the no-block path), one microsecond (the deadline passes while the waiter is still queuing
+ * or just parked) and fifty microseconds (a real park that the deadline or the token ends). Both the uninterruptible
  * and the interruptible timed waits are covered; they share one routine, but a bug could be in
  * either wrapper.
  */
