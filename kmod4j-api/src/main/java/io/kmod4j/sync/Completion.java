@@ -350,11 +350,11 @@ public final class Completion {
         for (;;) {
             long s = state;
             int n = count(s);
+            if (n == 0) {
+                return false; // the common miss first: one load, one test
+            }
             if (n == STICKY) {
                 return true;
-            }
-            if (n == 0) {
-                return false;
             }
             if (STATE.compareAndSet(this, s, s - 1)) {
                 return true;
