@@ -770,12 +770,13 @@ public final class KThread {
      * A virtual kthread told to stop usually ends within microseconds, and blocking in join()
      * costs the stopper a park and an unpark, as long again. With a second processor to run it,
      * watch the thread end for a moment first. Not for a platform thread: the JVM takes tens of
-     * microseconds to tear one down, far longer than the spin.
+     * microseconds to tear one down, far longer than the spin. Not from a virtual stopper either:
+     * its spin would hold a carrier that the ending thread may be queued for, where join() frees it.
      */
     private void spinBriefly() {
         Thread t = thread;
-        if (SPIN_NANOS == 0 || t == null || !t.isVirtual()) {
-            return;
+        if (SPIN_NANOS == 0 || t == null || !t.isVirtual() || Thread.currentThread().isVirtual()) {
+            return; // a virtual stopper spinning would hold a carrier the ending thread may need
         }
         long until = System.nanoTime() + SPIN_NANOS;
         while (t.isAlive() && System.nanoTime() - until < 0) {
