@@ -1,13 +1,15 @@
 package io.kmod4j.stress.canary;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.time.Duration;
-import java.util.concurrent.locks.AbstractQueuedSynchronizer;
 import java.util.concurrent.locks.LockSupport;
 
 /**
  * A copy of {@link io.kmod4j.sync.Completion} with one planted bug, chosen per instance, so that
  * the canary tests can show that each jcstress test catches the kind of bug it is meant to. With
- * {@link Bug#NONE} it behaves as the real one (same AQS design, same wait routine).
+ * {@link Bug#NONE} it behaves as the real one (same state word with its lock bit, same queue, same
+ * hand-off; decision 0012), reduced to the methods the canary tests call.
  *
  * <p>Never used outside the canary tests; never run by the default stress suite.
  */
@@ -23,7 +25,10 @@ public final class CanaryCompletion {
         NON_ATOMIC_TAKE,
         /** A blocking wait returns once a token is there but does not take it. */
         WAIT_TAKES_NOTHING,
-        /** A waiter checks, then publishes itself, then parks: a complete() in between wakes nobody. */
+        /**
+         * A waiter checks for a token, then queues without checking again: a complete() in
+         * between counts a token that nobody hands to the sleeping waiter.
+         */
         LOST_WAKEUP,
         /** completeAll() is just complete(): one token, not sticky. */
         COMPLETE_ALL_IS_COMPLETE,
@@ -36,168 +41,269 @@ public final class CanaryCompletion {
         TOKENS_FOR_QUEUED,
         /** A timed wait that times out reports whether a token is there, without taking it. */
         TIMEOUT_REPORTS_PRESENCE,
-        /** A timed wait that times out takes a token that just arrived but reports a timeout. */
+        /** A timed wait that times out takes a token handed to it but reports a timeout. */
         TIMEOUT_DROPS_TOKEN
     }
 
     static final int STICKY = Integer.MAX_VALUE;
+    private static final long COUNT = 0xFFFF_FFFFL;
+    private static final long LOCKED = 1L << 32;
+    private static final long WAITERS = 1L << 33;
+    private static final long FOREVER = Long.MAX_VALUE;
+    private static final VarHandle STATE;
+
+    static {
+        try {
+            STATE = MethodHandles.lookup().findVarHandle(CanaryCompletion.class, "state", long.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
+    private static final class Node {
+        final Thread thread = Thread.currentThread();
+        Node next;
+        volatile boolean granted;
+    }
 
     private final Bug bug;
-    private final Sync sync = new Sync();
-    private volatile Thread sleeper; // LOST_WAKEUP only
+    private volatile long state;
+    private Node head;
+    private Node tail;
 
     public CanaryCompletion(Bug bug) {
         this.bug = bug;
     }
 
-    final class Sync extends AbstractQueuedSynchronizer {
-        private static final long serialVersionUID = 1L;
-
-        @Override
-        protected int tryAcquireShared(int unused) {
-            for (;;) {
-                int done = getState();
-                if (done == STICKY) {
-                    return 1;
-                }
-                if (done == 0 || hasQueuedPredecessors()) {
-                    return -1;
-                }
-                if (bug == Bug.NON_ATOMIC_TAKE) {
-                    Thread.yield(); // widen the window between the read and the write
-                    setState(done - 1);
-                    return done - 1;
-                }
-                if (compareAndSetState(done, done - 1)) {
-                    return done - 1;
-                }
-            }
-        }
-
-        @Override
-        protected boolean tryReleaseShared(int tokens) {
-            for (;;) {
-                int done = getState();
-                if (done == STICKY && bug != Bug.COMPLETE_RESETS_STICKY) {
-                    return false;
-                }
-                int next = tokens == STICKY ? STICKY : done == STICKY ? 1 : done + 1;
-                if (bug == Bug.NON_ATOMIC_COMPLETE) {
-                    setState(next);
-                    return true;
-                }
-                if (compareAndSetState(done, next)) {
-                    return true;
-                }
-            }
-        }
-
-        boolean tryTake() {
-            return tryAcquireShared(1) >= 0;
-        }
-
-        int done() {
-            return getState();
-        }
-
-        void reset() {
-            setState(0);
-        }
-    }
-
     public void complete() {
-        sync.releaseShared(1);
-        if (bug == Bug.LOST_WAKEUP) {
-            Thread s = sleeper;
-            if (s != null) {
-                LockSupport.unpark(s);
+        for (int spins = 0; ; ) {
+            long s = state;
+            int n = count(s);
+            if (n == STICKY) {
+                if (bug != Bug.COMPLETE_RESETS_STICKY) {
+                    return;
+                }
+                if (STATE.compareAndSet(this, s, (s & ~COUNT) | 1)) {
+                    return;
+                }
+            } else if ((s & LOCKED) != 0) {
+                spins = backOff(spins);
+            } else if ((s & WAITERS) == 0) {
+                if (bug == Bug.NON_ATOMIC_COMPLETE) {
+                    Thread.yield(); // widen the window between the read and the write
+                    state = s + 1;
+                    return;
+                }
+                if (STATE.compareAndSet(this, s, s + 1)) {
+                    return;
+                }
+            } else if (STATE.compareAndSet(this, s, s | LOCKED)) {
+                Node first = head;
+                head = first.next;
+                if (head == null) {
+                    tail = null;
+                }
+                first.next = null;
+                first.granted = true;
+                unlock(head == null ? s & ~WAITERS : s);
+                LockSupport.unpark(first.thread);
+                return;
             }
         }
     }
 
     public void completeAll() {
-        switch (bug) {
-            case COMPLETE_ALL_IS_COMPLETE -> sync.releaseShared(1);
-            case TOKENS_FOR_QUEUED -> {
-                for (int n = sync.getQueueLength(); n > 0; n--) {
-                    sync.releaseShared(1);
-                }
+        if (bug == Bug.COMPLETE_ALL_IS_COMPLETE) {
+            complete();
+            return;
+        }
+        for (int spins = 0; ; ) {
+            long s = state;
+            if (count(s) == STICKY) {
+                return;
             }
-            default -> sync.releaseShared(STICKY);
+            long sticky = (s & ~(COUNT | WAITERS)) | STICKY;
+            long after = bug == Bug.TOKENS_FOR_QUEUED ? s & ~WAITERS : sticky;
+            if ((s & LOCKED) != 0) {
+                spins = backOff(spins);
+            } else if ((s & WAITERS) == 0) {
+                if (bug == Bug.TOKENS_FOR_QUEUED || STATE.compareAndSet(this, s, sticky)) {
+                    return;
+                }
+            } else if (STATE.compareAndSet(this, s, s | LOCKED)) {
+                Node all = head;
+                head = tail = null;
+                for (Node w = all; w != null; w = w.next) {
+                    w.granted = true;
+                }
+                unlock(after);
+                for (Node w = all; w != null; w = w.next) {
+                    LockSupport.unpark(w.thread);
+                }
+                return;
+            }
         }
     }
 
     public void reinit() {
-        sync.reset();
+        for (;;) {
+            long s = state;
+            if (count(s) == 0 || (s & (LOCKED | WAITERS)) != 0) {
+                return;
+            }
+            if (STATE.compareAndSet(this, s, s & ~COUNT)) {
+                return;
+            }
+        }
     }
 
     public boolean tryAwait() {
-        return sync.tryTake();
+        for (;;) {
+            long s = state;
+            int n = count(s);
+            if (n == STICKY) {
+                return true;
+            }
+            if (n == 0) {
+                return false;
+            }
+            if (bug == Bug.NON_ATOMIC_TAKE) {
+                Thread.yield(); // widen the window between the read and the write
+                state = s - 1;
+                return true;
+            }
+            if (STATE.compareAndSet(this, s, s - 1)) {
+                return true;
+            }
+        }
     }
 
     public boolean isDone() {
-        return sync.done() != 0;
+        return count(state) != 0;
     }
 
     public void awaitUninterruptibly() {
-        switch (bug) {
-            case WAIT_TAKES_NOTHING -> {
-                while (!isDone()) {
-                    Thread.onSpinWait();
-                }
-            }
-            case LOST_WAKEUP -> {
-                if (sync.tryTake()) {
-                    return;
-                }
-                // BUG: a complete() between the check above and this publication finds no sleeper.
-                sleeper = Thread.currentThread();
-                LockSupport.park(this);
-                while (!sync.tryTake()) {
-                    LockSupport.park(this);
-                }
-                sleeper = null;
-            }
-            default -> {
-                if (!sync.tryTake()) {
-                    sync.acquireShared(1);
-                }
-            }
+        if (bug == Bug.WAIT_TAKES_NOTHING ? !isDone() : !tryAwait()) {
+            block(FOREVER);
         }
     }
 
     public boolean awaitUninterruptibly(Duration timeout) {
-        long nanos = timeout.toNanos();
-        if (sync.tryTake()) {
+        long nanos = timeout.isNegative() ? 0 : timeout.toNanos();
+        if (bug == Bug.WAIT_TAKES_NOTHING ? isDone() : tryAwait()) {
             return true;
         }
-        if (nanos <= 0) {
-            return false;
+        return nanos > 0 && block(nanos);
+    }
+
+    private boolean block(long nanos) {
+        final long deadline = nanos == FOREVER ? 0 : System.nanoTime() + nanos;
+        Node node = null;
+        boolean checked = false;
+        for (int spins = 0; ; ) {
+            long s = state;
+            int n = count(s);
+            if (n == STICKY) {
+                return true;
+            }
+            if (n > 0 && !(bug == Bug.LOST_WAKEUP && checked)) {
+                if (bug == Bug.WAIT_TAKES_NOTHING || STATE.compareAndSet(this, s, s - 1)) {
+                    return true;
+                }
+                continue;
+            }
+            checked = true;
+            if ((s & LOCKED) != 0) {
+                spins = backOff(spins);
+                continue;
+            }
+            if (node == null) {
+                node = new Node();
+                continue;
+            }
+            if (STATE.compareAndSet(this, s, s | LOCKED)) {
+                if (tail == null) {
+                    head = node;
+                } else {
+                    tail.next = node;
+                }
+                tail = node;
+                unlock(s | WAITERS);
+                break;
+            }
         }
         boolean interrupted = false;
         try {
-            while (true) {
-                try {
-                    if (sync.tryAcquireSharedNanos(1, nanos)) {
-                        return true;
+            while (!node.granted) {
+                if (nanos == FOREVER) {
+                    LockSupport.park(this);
+                } else {
+                    long remaining = deadline - System.nanoTime();
+                    if (remaining <= 0) {
+                        boolean granted = leave(node);
+                        return switch (bug) {
+                            case TIMEOUT_REPORTS_PRESENCE -> isDone(); // a granted token is not counted: lost
+                            case TIMEOUT_DROPS_TOKEN -> false;
+                            default -> granted;
+                        };
                     }
-                    // Race: complete() landed between AQS's last try and its deadline check.
-                    return switch (bug) {
-                        case TIMEOUT_REPORTS_PRESENCE -> isDone();
-                        case TIMEOUT_DROPS_TOKEN -> {
-                            sync.tryTake();
-                            yield false;
-                        }
-                        default -> sync.tryTake();
-                    };
-                } catch (InterruptedException e) {
-                    interrupted = true;
+                    LockSupport.parkNanos(this, remaining);
                 }
+                interrupted |= Thread.interrupted();
             }
+            return true;
         } finally {
             if (interrupted) {
                 Thread.currentThread().interrupt();
             }
         }
+    }
+
+    private boolean leave(Node node) {
+        for (int spins = 0; ; ) {
+            if (node.granted) {
+                return true;
+            }
+            long s = state;
+            if ((s & LOCKED) != 0) {
+                spins = backOff(spins);
+            } else if (STATE.compareAndSet(this, s, s | LOCKED)) {
+                if (node.granted) {
+                    unlock(s);
+                    return true;
+                }
+                Node prev = null;
+                for (Node x = head; x != node; x = x.next) {
+                    prev = x;
+                }
+                if (prev == null) {
+                    head = node.next;
+                } else {
+                    prev.next = node.next;
+                }
+                if (tail == node) {
+                    tail = prev;
+                }
+                unlock(head == null ? s & ~WAITERS : s);
+                return false;
+            }
+        }
+    }
+
+    private void unlock(long s) {
+        STATE.setRelease(this, s);
+    }
+
+    private static int count(long s) {
+        return (int) (s & COUNT);
+    }
+
+    private static int backOff(int spins) {
+        if (spins < 64) {
+            Thread.onSpinWait();
+            return spins + 1;
+        }
+        Thread.yield();
+        return spins;
     }
 }
