@@ -24,7 +24,8 @@ import java.util.concurrent.locks.LockSupport;
  * <p><b>Two schedulers.</b> The default virtual-thread scheduler (one carrier per core) and, with
  * {@code -Djdk.virtualThreadScheduler.parallelism=1}, one carrier: then every hand-off is a
  * continuation switch on one core and the ratio is the CPU cost of the mechanism itself. The
- * driving thread is virtual too.
+ * driving thread is virtual too, unless a fourth argument {@code platform} makes it a platform
+ * thread, as JMH's benchmark thread is in {@link KThreadLifecycle}.
  *
  * <p><b>Sanity check.</b> {@code aa} runs the peer against itself; its ratio must come out at 1.0
  * within its quartiles, or the harness is biased.
@@ -35,6 +36,7 @@ import java.util.concurrent.locks.LockSupport;
  * java -cp kmod4j-bench/target/benchmarks.jar io.kmod4j.bench.PairedRuns roundtrip 200 10000
  * java -Djdk.virtualThreadScheduler.parallelism=1 -cp kmod4j-bench/target/benchmarks.jar io.kmod4j.bench.PairedRuns roundtrip 200 10000
  * java -cp kmod4j-bench/target/benchmarks.jar io.kmod4j.bench.PairedRuns kthread 200 5000
+ * java -cp kmod4j-bench/target/benchmarks.jar io.kmod4j.bench.PairedRuns kthread 100 2000 platform
  * java -cp kmod4j-bench/target/benchmarks.jar io.kmod4j.bench.PairedRuns aa 200 5000
  * </pre>
  * with JDK 25 selected ({@code . scripts/jdk25.sh && kmod4j_select_jdk25}).
@@ -50,15 +52,16 @@ public final class PairedRuns {
     }
 
     public static void main(String[] args) throws Exception {
-        if (args.length != 3) {
-            System.err.println("usage: PairedRuns roundtrip|kthread|aa ROUNDS OPS_PER_ROUND");
+        if (args.length < 3 || args.length > 4 || (args.length == 4 && !args[3].equals("platform"))) {
+            System.err.println("usage: PairedRuns roundtrip|kthread|aa ROUNDS OPS_PER_ROUND [platform]");
             System.exit(2);
         }
         String what = args[0];
         int rounds = Integer.parseInt(args[1]);
         int n = Integer.parseInt(args[2]);
         Throwable[] failed = new Throwable[1];
-        Thread driver = Thread.ofVirtual().name("paired-driver").start(() -> {
+        Thread.Builder drivers = args.length == 4 ? Thread.ofPlatform() : Thread.ofVirtual();
+        Thread driver = drivers.name("paired-driver").start(() -> {
             try {
                 switch (what) {
                     case "roundtrip" -> compare("Completion round trip", "parkUnpark", new ParkPair()::roundTrips,
@@ -104,7 +107,8 @@ public final class PairedRuns {
         Arrays.sort(peerNs);
         Arrays.sort(ratio);
         String scheduler = System.getProperty("jdk.virtualThreadScheduler.parallelism", "default");
-        System.out.printf(Locale.ROOT, "%s (carriers: %s, %d rounds of %d)%n", title, scheduler, rounds, n);
+        System.out.printf(Locale.ROOT, "%s (carriers: %s, driven by a %s thread, %d rounds of %d)%n", title, scheduler,
+                Thread.currentThread().isVirtual() ? "virtual" : "platform", rounds, n);
         System.out.printf(Locale.ROOT, "  %-16s median %,8.0f ns/op%n", oursName, oursNs[rounds / 2]);
         System.out.printf(Locale.ROOT, "  %-16s median %,8.0f ns/op%n", peerName, peerNs[rounds / 2]);
         System.out.printf(Locale.ROOT, "  ratio per round: median %.3f, quartiles %.3f ... %.3f%n",
