@@ -10,6 +10,8 @@ import io.kmod4j.log.Level;
 import io.kmod4j.sync.Completion;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -79,8 +81,10 @@ public final class KThread {
      * Overview
      *
      * Requests from outside (wake, stop, park, unpark) are made under `lock` and announced on
-     * `changed`. `state` is written only by the kthread's own thread once it has started (by
-     * abandon() if it never did), and is volatile, as are the request flags, so that
+     * `changed` (both in `locks`, made on first use and never replaced, so that a kthread nobody
+     * wakes, parks or waits for by hand never allocates them). `state` is written only by the
+     * kthread's own thread once it has started (by abandon() if it never did), and is volatile,
+     * as are the request flags, so that
      * shouldStop()/shouldPark()/state() read them without the lock. A kthread that was woken
      * before it started (run()) and that nobody waits on goes from start to end without taking
      * the lock at all: a one-shot kthread costs little more than its Java thread.
@@ -121,8 +125,7 @@ public final class KThread {
     private final String name;
     private final String ownerName;
     private final Resource resource = new Resource();
-    private final ReentrantLock lock = new ReentrantLock();
-    private final Condition changed = lock.newCondition();
+    private volatile Locks locks;       // made on first use: a kthread woken at start may never need them
 
     private volatile Owner owner;       // cleared when the thread ends: a handle must not pin a module
     private volatile KThreadFn fn;      // cleared when the thread ends, for the same reason
@@ -152,6 +155,42 @@ public final class KThread {
         this.fn = fn;
         this.owner = owner;
         this.ownerName = owner.name();
+    }
+
+    /** The lock that requests are made under and the condition they are announced on. */
+    private static final class Locks {
+        final ReentrantLock lock = new ReentrantLock();
+        final Condition changed = lock.newCondition();
+    }
+
+    private static final VarHandle LOCKS;
+
+    static {
+        try {
+            LOCKS = MethodHandles.lookup().findVarHandle(KThread.class, "locks", Locks.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
+    private Locks locks() {
+        Locks l = locks;
+        if (l == null) {
+            Locks fresh = new Locks();
+            l = (Locks) LOCKS.compareAndExchange(this, (Locks) null, fresh);
+            if (l == null) {
+                l = fresh;
+            }
+        }
+        return l;
+    }
+
+    private ReentrantLock lock() {
+        return locks().lock;
+    }
+
+    private Condition changed() {
+        return locks().changed;
     }
 
     // ---------------------------------------------------------------- creation
@@ -193,6 +232,7 @@ public final class KThread {
         private boolean virtual;
         private boolean daemon = true;
         private ThreadFactory factory; // tests only
+        private Thread.Builder threads; // made from the options above on first use; reset when they change
 
         private Builder(String name) {
             Objects.requireNonNull(name, "name");
@@ -205,6 +245,7 @@ public final class KThread {
         /** Runs the kthread on a virtual thread ({@code false} by default). */
         public Builder virtual(boolean virtual) {
             this.virtual = virtual;
+            this.threads = null;
             return this;
         }
 
@@ -214,6 +255,7 @@ public final class KThread {
          */
         public Builder daemon(boolean daemon) {
             this.daemon = daemon;
+            this.threads = null;
             return this;
         }
 
@@ -241,7 +283,7 @@ public final class KThread {
             owner.adopt(k.resource);
             Thread t;
             try {
-                t = newThread(k::body);
+                t = newThread(k.resource); // its run() is body(): one object fewer than a method reference
                 t.setContextClassLoader(owner.contextClassLoader());
                 k.thread = t;
                 t.start();
@@ -258,21 +300,22 @@ public final class KThread {
                 t.setName(name);
                 return t;
             }
-            return virtual
-                    ? Thread.ofVirtual().name(name).unstarted(body)
-                    : Thread.ofPlatform().name(name).daemon(daemon).unstarted(body);
+            if (threads == null) {
+                threads = virtual ? Thread.ofVirtual().name(name) : Thread.ofPlatform().name(name).daemon(daemon);
+            }
+            return threads.unstarted(body);
         }
     }
 
     /** Creation failed after adoption: leave nothing behind. */
     private void abandon() {
-        lock.lock();
+        lock().lock();
         try {
             result = Errno.ENOMEM.code();
             state = State.EXITED;
-            changed.signalAll();
+            changed().signalAll();
         } finally {
-            lock.unlock();
+            lock().unlock();
         }
         Owner o = owner;
         fn = null;
@@ -289,16 +332,16 @@ public final class KThread {
      * exited thread. Never blocks for long.
      */
     public void wakeUp() {
-        lock.lock();
+        lock().lock();
         try {
             switch (state) {
                 case NEW -> woken = true;
                 case RUNNING -> kicked = true;
                 case PARKED, EXITED -> { }
             }
-            changed.signalAll();
+            changed().signalAll();
         } finally {
-            lock.unlock();
+            lock().unlock();
         }
     }
 
@@ -365,7 +408,7 @@ public final class KThread {
     public int park() {
         boolean self = Thread.currentThread() == thread;
         long generation;
-        lock.lock();
+        lock().lock();
         try {
             if (state == State.EXITED || shouldStop) {
                 return Errno.ENOSYS.code(); // exiting, or about to: it would never park
@@ -379,24 +422,24 @@ public final class KThread {
                 return 0;
             }
             woken = true; // kthread_park may stand in for wake_up_process
-            changed.signalAll();
+            changed().signalAll();
         } finally {
-            lock.unlock();
+            lock().unlock();
         }
         Thread t = thread;
         if (t != null) {
             LockSupport.unpark(t); // wake_up_process: a spurious wake-up for a parked loop
         }
-        lock.lock();
+        lock().lock();
         exitWaiters++; // finish() signals only registered waiters; see the overview
         try {
             while (parkAck < generation && state != State.EXITED) {
-                changed.awaitUninterruptibly();
+                changed().awaitUninterruptibly();
             }
             return parkAck >= generation ? 0 : Errno.ENOSYS.code();
         } finally {
             exitWaiters--;
-            lock.unlock();
+            lock().unlock();
         }
     }
 
@@ -405,14 +448,14 @@ public final class KThread {
      * or in effect. Never blocks for long.
      */
     public void unpark() {
-        lock.lock();
+        lock().lock();
         try {
             if (shouldPark) {
                 shouldPark = false;
-                changed.signalAll();
+                changed().signalAll();
             }
         } finally {
-            lock.unlock();
+            lock().unlock();
         }
     }
 
@@ -580,19 +623,19 @@ public final class KThread {
             state = State.RUNNING;
             return true;
         }
-        lock.lock();
+        lock().lock();
         try {
             while (!woken && !shouldStop) {
-                changed.awaitUninterruptibly();
+                changed().awaitUninterruptibly();
             }
             if (shouldStop) {
                 return false;
             }
             state = State.RUNNING;
-            changed.signalAll();
+            changed().signalAll();
             return true;
         } finally {
-            lock.unlock();
+            lock().unlock();
         }
     }
 
@@ -632,11 +675,11 @@ public final class KThread {
         result = ret;
         state = State.EXITED; // publishes result
         if (exitWaiters != 0) {
-            lock.lock();
+            lock().lock();
             try {
-                changed.signalAll();
+                changed().signalAll();
             } finally {
-                lock.unlock();
+                lock().unlock();
             }
         }
         o.release(resource);
@@ -669,19 +712,19 @@ public final class KThread {
         if (state == State.EXITED) {
             return true;
         }
-        lock.lock();
+        lock().lock();
         exitWaiters++; // finish() signals only registered waiters; see the overview
         try {
             while (state != State.EXITED) {
                 if (nanos <= 0) {
                     return false;
                 }
-                nanos = changed.awaitNanos(nanos);
+                nanos = changed().awaitNanos(nanos);
             }
             return true;
         } finally {
             exitWaiters--;
-            lock.unlock();
+            lock().unlock();
         }
     }
 
@@ -691,31 +734,31 @@ public final class KThread {
             // before this point is seen here, one that races with it is seen by the next check.
             return;
         }
-        lock.lock();
+        lock().lock();
         try {
             // A stop wins over a park that slipped in after it: never park a thread being stopped.
             while (shouldPark && !shouldStop) {
                 state = State.PARKED;
                 parkAck = parkRequests;
-                changed.signalAll();
-                changed.awaitUninterruptibly();
+                changed().signalAll();
+                changed().awaitUninterruptibly();
             }
             if (state == State.PARKED) {
                 state = State.RUNNING;
-                changed.signalAll();
+                changed().signalAll();
             }
         } finally {
-            lock.unlock();
+            lock().unlock();
         }
     }
 
     private Duration sleepSelf(Duration timeout) {
         long nanos = timeout.isNegative() ? 0 : saturatedNanos(timeout);
-        lock.lock();
+        lock().lock();
         try {
             while (nanos > 0 && !kicked && !shouldStop && !shouldPark) {
                 try {
-                    nanos = changed.awaitNanos(nanos);
+                    nanos = changed().awaitNanos(nanos);
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
                     break;
@@ -724,7 +767,7 @@ public final class KThread {
             kicked = false;
             return Duration.ofNanos(Math.max(0, nanos));
         } finally {
-            lock.unlock();
+            lock().unlock();
         }
     }
 
@@ -828,7 +871,13 @@ public final class KThread {
     }
 
     /** The kthread as its owner sees it: something to stop and join at unload. */
-    private final class Resource implements OwnedResource {
+    private final class Resource implements OwnedResource, Runnable {
+        /** The Java thread's body; private to this class, which never leaves kmod4j. */
+        @Override
+        public void run() {
+            body();
+        }
+
         @Override
         public String kind() {
             return "kthread";
@@ -849,17 +898,17 @@ public final class KThread {
                 return;
             }
             Thread t;
-            lock.lock();
+            lock().lock();
             try {
                 if (state == State.EXITED) {
                     return;
                 }
                 shouldStop = true;
                 shouldPark = false; // kthread_stop unparks
-                changed.signalAll();
+                changed().signalAll();
                 t = thread;
             } finally {
-                lock.unlock();
+                lock().unlock();
             }
             if (t != null && !functionDone) {
                 // TIF_NOTIFY_SIGNAL: interruptible waits in the function end. A thread not yet
