@@ -6,6 +6,7 @@ import io.kmod4j.Taint;
 import io.kmod4j.internal.OwnedResource;
 import io.kmod4j.internal.Owner;
 import io.kmod4j.internal.Ownership;
+import io.kmod4j.internal.Uninterruptibly;
 import io.kmod4j.log.Level;
 import io.kmod4j.sync.Completion;
 import java.io.PrintWriter;
@@ -693,18 +694,7 @@ public final class KThread {
 
     /** Waits until the kthread is marked exited; for a thread whose creation is in progress. */
     private void awaitExitedUninterruptibly() {
-        boolean interrupted = false;
-        while (true) {
-            try {
-                awaitExited(Long.MAX_VALUE);
-                break;
-            } catch (InterruptedException e) {
-                interrupted = true;
-            }
-        }
-        if (interrupted) {
-            Thread.currentThread().interrupt();
-        }
+        Uninterruptibly.run(() -> awaitExited(Long.MAX_VALUE));
     }
 
     /** @return whether the kthread was marked exited within {@code nanos} */
@@ -831,20 +821,8 @@ public final class KThread {
 
     private void joinUninterruptibly() {
         Thread t = thread;
-        if (neverStarted(t)) {
-            return;
-        }
-        boolean interrupted = false;
-        while (true) {
-            try {
-                t.join();
-                break;
-            } catch (InterruptedException e) {
-                interrupted = true;
-            }
-        }
-        if (interrupted) {
-            Thread.currentThread().interrupt();
+        if (!neverStarted(t)) {
+            Uninterruptibly.join(t);
         }
     }
 

@@ -1,6 +1,7 @@
 package io.kmod4j.cli;
 
 import io.kmod4j.KernelException;
+import io.kmod4j.internal.Uninterruptibly;
 import io.kmod4j.log.LogRing;
 import io.kmod4j.runtime.Kernel;
 import io.kmod4j.runtime.KernelConfig;
@@ -127,17 +128,6 @@ final class DaemonCommand extends Verb {
     }
 
     private static void awaitUninterruptibly(CountDownLatch latch) {
-        boolean interrupted = false;
-        while (true) {
-            try {
-                latch.await();
-                break;
-            } catch (InterruptedException e) {
-                interrupted = true;
-            }
-        }
-        if (interrupted) {
-            Thread.currentThread().interrupt();
-        }
+        Uninterruptibly.run(latch::await);
     }
 }

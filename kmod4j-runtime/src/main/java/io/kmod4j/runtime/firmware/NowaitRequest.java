@@ -8,6 +8,7 @@ import io.kmod4j.firmware.FirmwareRequest;
 import io.kmod4j.firmware.FirmwareResult;
 import io.kmod4j.internal.OwnedResource;
 import io.kmod4j.internal.Owner;
+import io.kmod4j.internal.Uninterruptibly;
 import io.kmod4j.log.Level;
 import io.kmod4j.runtime.module.InModule;
 import io.kmod4j.runtime.module.LoadedModule;
@@ -146,18 +147,7 @@ final class NowaitRequest implements FirmwareRequest, OwnedResource, Runnable {
         if (cancelIfQueued()) {
             return true;
         }
-        boolean interrupted = false;
-        while (true) {
-            try {
-                finished.await();
-                break;
-            } catch (InterruptedException e) {
-                interrupted = true;
-            }
-        }
-        if (interrupted) {
-            Thread.currentThread().interrupt();
-        }
+        Uninterruptibly.run(finished::await);
         return false;
     }
 

@@ -10,6 +10,7 @@ import io.kmod4j.firmware.FwUploadOps;
 import io.kmod4j.firmware.FwUploadProgress;
 import io.kmod4j.internal.OwnedResource;
 import io.kmod4j.internal.Owner;
+import io.kmod4j.internal.Uninterruptibly;
 import io.kmod4j.runtime.module.InModule;
 import io.kmod4j.runtime.module.LoadedModule;
 import java.nio.ByteBuffer;
@@ -347,18 +348,7 @@ final class UploadImpl implements FwUpload, OwnedResource {
      */
     @Override
     public void close() {
-        boolean interrupted = false;
-        while (true) {
-            try {
-                unregister(-1);
-                break;
-            } catch (InterruptedException e) {
-                interrupted = true;
-            }
-        }
-        if (interrupted) {
-            Thread.currentThread().interrupt();
-        }
+        Uninterruptibly.run(() -> unregister(-1));
     }
 
     /** @param timeoutNanos negative to wait without limit; true if it is unregistered now */
