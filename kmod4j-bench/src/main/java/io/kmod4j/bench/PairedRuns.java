@@ -1,12 +1,9 @@
 package io.kmod4j.bench;
 
 import io.kmod4j.KernelException;
-import io.kmod4j.kthread.KThread;
-import io.kmod4j.sync.Completion;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Locale;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.locks.LockSupport;
 
 /**
  * A second opinion on the two virtual-thread targets that JMH cannot resolve on a shared two-core
@@ -26,6 +23,10 @@ import java.util.concurrent.locks.LockSupport;
  * continuation switch on one core and the ratio is the CPU cost of the mechanism itself. The
  * driving thread is virtual too, unless a fourth argument {@code platform} makes it a platform
  * thread, as JMH's benchmark thread is in {@link KThreadLifecycle}.
+ *
+ * <p><b>Same code as JMH.</b> Each side is the JMH class's own: {@link KThreadLifecycle}'s
+ * {@code kthreadRunStop} and {@code threadStartJoin} (kind {@code virtual}), and
+ * {@link CompletionRoundTrip}'s completion pair and park/unpark pair; only the timing differs.
  *
  * <p><b>Sanity check.</b> {@code aa} runs the peer against itself; its ratio must come out at 1.0
  * within its quartiles, or the harness is biased.
@@ -52,20 +53,20 @@ public final class PairedRuns {
     }
 
     public static void main(String[] args) throws Exception {
-        if (args.length < 3 || args.length > 4 || (args.length == 4 && !args[3].equals("platform"))) {
-            System.err.println("usage: PairedRuns roundtrip|kthread|aa ROUNDS OPS_PER_ROUND [platform]");
-            System.exit(2);
+        if (args.length < 3 || args.length > 4 || (args.length == 4 && !args[3].equals("platform"))
+                || !List.of("roundtrip", "kthread", "aa").contains(args[0])) {
+            usage("expected roundtrip|kthread|aa ROUNDS OPS_PER_ROUND [platform], got " + List.of(args));
         }
         String what = args[0];
-        int rounds = Integer.parseInt(args[1]);
-        int n = Integer.parseInt(args[2]);
+        int rounds = positive("ROUNDS", args[1]);
+        int n = positive("OPS_PER_ROUND", args[2]);
         Throwable[] failed = new Throwable[1];
         Thread.Builder drivers = args.length == 4 ? Thread.ofPlatform() : Thread.ofVirtual();
         Thread driver = drivers.name("paired-driver").start(() -> {
             try {
                 switch (what) {
-                    case "roundtrip" -> compare("Completion round trip", "parkUnpark", new ParkPair()::roundTrips,
-                            "completion", new CompletionPair()::roundTrips, rounds, n);
+                    case "roundtrip" -> compare("Completion round trip", "parkUnpark", parkRoundTrips(),
+                            "completion", completionRoundTrips(), rounds, n);
                     case "kthread" -> compare("one-shot thread life", "threadStartJoin", PairedRuns::threadStartJoin,
                             "kthreadRunStop", PairedRuns::kthreadRunStop, rounds, n);
                     case "aa" -> compare("sanity: the peer against itself", "threadStartJoin", PairedRuns::threadStartJoin,
@@ -82,6 +83,25 @@ public final class PairedRuns {
             System.exit(1);
         }
         System.exit(0); // the round-trip partners never end on their own
+    }
+
+    private static int positive(String field, String text) {
+        try {
+            int value = Integer.parseInt(text);
+            if (value > 0) {
+                return value;
+            }
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        usage(field + " must be a positive whole number, got '" + text + "'");
+        return 0; // not reached
+    }
+
+    private static void usage(String problem) {
+        System.err.println("PairedRuns: " + problem);
+        System.err.println("usage: PairedRuns roundtrip|kthread|aa ROUNDS OPS_PER_ROUND [platform]");
+        System.exit(2);
     }
 
     private static void compare(String title, String peerName, Side peer, String oursName, Side ours,
@@ -115,90 +135,50 @@ public final class PairedRuns {
                 ratio[rounds / 2], ratio[rounds / 4], ratio[3 * rounds / 4]);
     }
 
-    // ------------------------------------------------------------------ thread lives
+    // ------------------------------------------------------------------ the JMH classes' own code
 
-    private static final KThread.Builder KTHREADS = KThread.builder("paired-kthread").virtual(true);
-    private static final Thread.Builder THREADS = Thread.ofVirtual().name("paired-thread");
+    /** The same kthread and thread lives as {@link KThreadLifecycle}, on virtual threads. */
+    private static final KThreadLifecycle LIVES = lives();
+
+    private static KThreadLifecycle lives() {
+        KThreadLifecycle lives = new KThreadLifecycle();
+        lives.kind = "virtual";
+        lives.setUp();
+        return lives;
+    }
 
     private static void kthreadRunStop(int n) throws KernelException, InterruptedException {
         for (int i = 0; i < n; i++) {
-            CountDownLatch ran = new CountDownLatch(1);
-            KThread k = KTHREADS.run(() -> {
-                ran.countDown();
-                return 7;
-            });
-            ran.await();
-            if (k.stop() != 7) {
-                throw new IllegalStateException("stop() did not return the function's result");
-            }
+            LIVES.kthreadRunStop();
         }
     }
 
     private static void threadStartJoin(int n) throws InterruptedException {
         for (int i = 0; i < n; i++) {
-            CountDownLatch ran = new CountDownLatch(1);
-            Thread t = THREADS.start(ran::countDown);
-            ran.await();
-            t.join();
+            LIVES.threadStartJoin();
         }
     }
 
-    // ------------------------------------------------------------------ round trips
-
-    /** Two completions and a partner that answers each ping with a pong, as in CompletionRoundTrip. */
-    private static final class CompletionPair {
-        final Completion ping = new Completion();
-        final Completion pong = new Completion();
-
-        CompletionPair() {
-            Thread.ofVirtual().name("paired-completion-partner").start(() -> {
-                for (;;) {
-                    ping.awaitUninterruptibly();
-                    pong.complete();
-                }
-            });
-        }
-
-        void roundTrips(int n) {
+    /** {@link CompletionRoundTrip}'s completion pair, its partner started on the caller's kind of thread. */
+    private static Side completionRoundTrips() {
+        CompletionRoundTrip.CompletionPair pair = new CompletionRoundTrip.CompletionPair();
+        pair.setUp();
+        return n -> {
             for (int i = 0; i < n; i++) {
-                ping.complete();
-                pong.awaitUninterruptibly();
+                pair.ping.complete();
+                pair.pong.awaitUninterruptibly();
             }
-        }
+        };
     }
 
-    /** The bare hand-off: a volatile turn and park/unpark, as CompletionRoundTrip's peer. */
-    private static final class ParkPair {
-        private volatile long turn; // odd: the partner's turn; even: the caller's
-        private Thread caller;      // written before turn, so published by it
-        private volatile Thread partner;
-
-        ParkPair() {
-            Thread.ofVirtual().name("paired-park-partner").start(() -> {
-                partner = Thread.currentThread();
-                for (long mine = 1; ; mine += 2) {
-                    while (turn != mine) {
-                        LockSupport.park(this);
-                    }
-                    turn = mine + 1;
-                    LockSupport.unpark(caller);
-                }
-            });
-            while (partner == null) {
-                Thread.yield(); // with one carrier the partner runs only if we let it
-            }
-        }
-
-        void roundTrips(int n) {
+    /** {@link CompletionRoundTrip}'s park/unpark peer. */
+    private static Side parkRoundTrips() {
+        CompletionRoundTrip.ParkPair pair = new CompletionRoundTrip.ParkPair();
+        pair.setUp();
+        return n -> {
             for (int i = 0; i < n; i++) {
-                long back = turn + 2;
-                caller = Thread.currentThread();
-                turn = back - 1;
-                LockSupport.unpark(partner);
-                while (turn != back) {
-                    LockSupport.park(this);
-                }
+                pair.roundTrip();
             }
-        }
+        };
     }
 }
