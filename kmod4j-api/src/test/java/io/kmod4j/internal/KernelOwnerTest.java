@@ -28,11 +28,15 @@ class KernelOwnerTest {
 
     @Test
     void aKThreadBeyondTheLimitIsRefusedAndItsPlaceComesBackWhenOneEnds() throws Exception {
+        Completion running = new Completion();
         Completion go = new Completion();
         KThread first = KThread.run("first", () -> {
+            running.complete();
             go.awaitUninterruptibly();
             return 1;
         });
+        // Past its first run: a stop that raced with it would rightly return -EINTR instead of 1.
+        running.awaitUninterruptibly();
         int live = kernel.threadCount();
         assertThat(live).isPositive();
         kernel.setThreadLimit(live);
