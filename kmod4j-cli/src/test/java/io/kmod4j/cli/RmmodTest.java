@@ -87,9 +87,13 @@ class RmmodTest extends CliTestBase {
     @Test
     void aThreadIgnoringStopIsEtimedoutTheModuleStaysUnloadingAndForceTaints() throws Exception {
         CountDownLatch gate = new CountDownLatch(1);
+        CountDownLatch started = new CountDownLatch(1);
         System.getProperties().put("kmodtest.cli.stubborn.gate", gate);
+        System.getProperties().put("kmodtest.cli.stubborn.started", started);
         try {
             kernel.insmod(jar("stubborn", Stubborn.class));
+            // A stop that came before the function's first run would win (-EINTR) and rmmod succeed.
+            started.await();
             Run r = kmod4j("rmmod", "--wait", "0.2", "stubborn");
             assertThat(r.code()).isEqualTo(1);
             assertThat(r.out()).isEmpty();
@@ -107,6 +111,7 @@ class RmmodTest extends CliTestBase {
         } finally {
             gate.countDown();
             System.getProperties().remove("kmodtest.cli.stubborn.gate");
+            System.getProperties().remove("kmodtest.cli.stubborn.started");
         }
     }
 

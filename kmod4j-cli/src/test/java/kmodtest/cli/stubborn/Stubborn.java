@@ -6,12 +6,18 @@ import io.kmod4j.ModuleContext;
 import io.kmod4j.kthread.KThread;
 import java.util.concurrent.CountDownLatch;
 
-/** A kthread that ignores stop until the test opens the gate in system property kmodtest.cli.stubborn.gate. */
+/**
+ * A kthread that ignores stop until the test opens the gate in system property
+ * {@code kmodtest.cli.stubborn.gate}; it counts down {@code kmodtest.cli.stubborn.started} first, so
+ * that the test can rmmod once the function runs (a stop before the first run would just win).
+ */
 public final class Stubborn implements Module {
     @Override
     public void init(ModuleContext ctx) throws KernelException {
         CountDownLatch gate = (CountDownLatch) System.getProperties().get("kmodtest.cli.stubborn.gate");
+        CountDownLatch started = (CountDownLatch) System.getProperties().get("kmodtest.cli.stubborn.started");
         KThread.run("stubborn-thread", () -> {
+            started.countDown();
             while (true) {
                 try {
                     gate.await();

@@ -55,10 +55,14 @@ public final class Fixture {
                 options, listener);
     }
 
-    /** An upload that is expected to die with the device: gives up after about half a second. */
+    /**
+     * An upload that is expected to die with the device: gives up 1.5 s after the device stops
+     * answering. Not shorter: until the cut the transfer must get through any pause of a loaded
+     * machine, or it would give up before reaching the block where power goes.
+     */
     public static Exception uploadIntoPowerCut(InetSocketAddress device, byte[] image, TransferOptions options) {
         try {
-            TftpClient.builder().retransmitTimeout(Duration.ofMillis(150)).maxRetries(2).build().upload(device,
+            TftpClient.builder().retransmitTimeout(Duration.ofMillis(500)).maxRetries(2).build().upload(device,
                     "firmware", new ByteArrayInputStream(image), image.length, options, ProgressListener.NONE);
             return null;
         } catch (Exception e) {

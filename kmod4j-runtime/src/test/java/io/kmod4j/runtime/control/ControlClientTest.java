@@ -76,7 +76,7 @@ class ControlClientTest {
 
         ModuleStatus hello = client.insmod(TestJars.module("hello", Hello.class).writeTo(dir, "hello.jar"), Map.of());
         assertThat(hello.state()).isEqualTo(ModuleState.LIVE);
-        assertThat(client.rmmod("hello", false, Duration.ofMillis(1500)).module()).isEqualTo("hello");
+        assertThat(client.rmmod("hello", false, Duration.ofSeconds(10)).module()).isEqualTo("hello");
         ControlClient.Dmesg d = client.dmesg(new ControlClient.DmesgQuery(-1, Set.of(Level.INFO), false));
         assertThat(d.records()).extracting(LogRecord::message).contains("Hello World", "Bye World");
         assertThat(d.nextSeq()).isEqualTo(kernel.log().nextSeq());

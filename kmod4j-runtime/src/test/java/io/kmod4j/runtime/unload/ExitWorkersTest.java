@@ -18,7 +18,8 @@ import org.junit.jupiter.api.Test;
  */
 class ExitWorkersTest {
 
-    private static final long FOREVER = System.nanoTime() + TimeUnit.MINUTES.toNanos(1);
+    /** A minute from this test's start (JUnit makes one instance per test): long enough to mean never. */
+    private final long forever = System.nanoTime() + TimeUnit.MINUTES.toNanos(1);
 
     @BeforeEach
     void needsOpenJavaLang() {
@@ -39,7 +40,7 @@ class ExitWorkersTest {
             Thread.currentThread().setPriority(Thread.MAX_PRIORITY);
             Thread.currentThread().interrupt();
         });
-        assertThat(first.await(FOREVER)).isTrue();
+        assertThat(first.await(forever)).isTrue();
         awaitIdle(workers, 1);
 
         Thread worker = firstThread.get();
@@ -54,7 +55,7 @@ class ExitWorkersTest {
             secondThread.set(Thread.currentThread());
             interruptedInside.set(Thread.currentThread().isInterrupted());
         });
-        assertThat(second.await(FOREVER)).isTrue();
+        assertThat(second.await(forever)).isTrue();
         assertThat(secondThread.get()).as("the same worker, reused").isSameAs(worker);
         assertThat(interruptedInside.get()).as("the first exit's interrupt does not reach the second").isFalse();
         assertThat(second.thread()).isSameAs(worker);
@@ -69,7 +70,7 @@ class ExitWorkersTest {
             firstThread.set(Thread.currentThread());
             moduleLocal.set(new Object()); // stands for a value of a module class
         });
-        assertThat(first.await(FOREVER)).isTrue();
+        assertThat(first.await(forever)).isTrue();
         assertThat(firstThread.get().join(Duration.ofMinutes(1))).as("the worker ended").isTrue();
         assertThat(workers.idleCount()).isZero();
 
@@ -78,7 +79,7 @@ class ExitWorkersTest {
         assertThat(workers.run("rmmod next", () -> {
             secondThread.set(Thread.currentThread());
             seen.set(moduleLocal.get());
-        }).await(FOREVER)).isTrue();
+        }).await(forever)).isTrue();
         assertThat(secondThread.get()).isNotSameAs(firstThread.get());
         assertThat(seen.get()).as("a fresh thread has no trace of the last exit").isNull();
     }
@@ -99,11 +100,11 @@ class ExitWorkersTest {
         assertThat(hung.thread().getName()).isEqualTo("rmmod hung");
 
         AtomicReference<Thread> other = new AtomicReference<>();
-        assertThat(workers.run("rmmod other", () -> other.set(Thread.currentThread())).await(FOREVER)).isTrue();
+        assertThat(workers.run("rmmod other", () -> other.set(Thread.currentThread())).await(forever)).isTrue();
         assertThat(other.get()).isNotSameAs(hung.thread());
 
         release.countDown();
-        assertThat(hung.await(FOREVER)).isTrue();
+        assertThat(hung.await(forever)).isTrue();
         awaitIdle(workers, 2);
     }
 
@@ -115,7 +116,7 @@ class ExitWorkersTest {
             thread.set(Thread.currentThread());
             throw new IllegalStateException("oops in exit");
         });
-        assertThat(call.await(FOREVER)).as("done, though it threw").isTrue();
+        assertThat(call.await(forever)).as("done, though it threw").isTrue();
         assertThat(thread.get().join(Duration.ofMinutes(1))).isTrue();
         assertThat(workers.idleCount()).isZero();
     }
@@ -124,7 +125,7 @@ class ExitWorkersTest {
     void anIdleWorkerEndsAfterItsKeepAlive() throws Exception {
         ExitWorkers workers = new ExitWorkers(Duration.ofMillis(1));
         AtomicReference<Thread> thread = new AtomicReference<>();
-        assertThat(workers.run("rmmod brief", () -> thread.set(Thread.currentThread())).await(FOREVER)).isTrue();
+        assertThat(workers.run("rmmod brief", () -> thread.set(Thread.currentThread())).await(forever)).isTrue();
         assertThat(thread.get().join(Duration.ofMinutes(1))).isTrue();
         assertThat(workers.idleCount()).isZero();
     }
@@ -133,7 +134,7 @@ class ExitWorkersTest {
     void closeEndsTheIdleWorkersAndLaterExitsStillRun() throws Exception {
         ExitWorkers workers = new ExitWorkers();
         AtomicReference<Thread> thread = new AtomicReference<>();
-        assertThat(workers.run("rmmod before", () -> thread.set(Thread.currentThread())).await(FOREVER)).isTrue();
+        assertThat(workers.run("rmmod before", () -> thread.set(Thread.currentThread())).await(forever)).isTrue();
         awaitIdle(workers, 1);
 
         workers.close();
@@ -141,7 +142,7 @@ class ExitWorkersTest {
         assertThat(workers.idleCount()).isZero();
 
         AtomicReference<Thread> late = new AtomicReference<>();
-        assertThat(workers.run("rmmod after", () -> late.set(Thread.currentThread())).await(FOREVER)).isTrue();
+        assertThat(workers.run("rmmod after", () -> late.set(Thread.currentThread())).await(forever)).isTrue();
         assertThat(late.get().join(Duration.ofMinutes(1))).as("a worker started after close does not stay").isTrue();
         assertThat(workers.idleCount()).isZero();
     }
