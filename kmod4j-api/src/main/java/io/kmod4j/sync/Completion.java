@@ -69,29 +69,37 @@ public final class Completion {
      * Overview
      *
      * One 64-bit word, `state`, holds the token count (low 32 bits; STICKY means completeAll)
-     * and two flags: WAITERS (the queue is not empty) and LOCKED (a thread is changing the
-     * queue). Two invariants make the fast paths plain CASes on that word:
+     * and two flags: WAITERS (someone is queued) and LOCKED (a thread is changing the queue).
+     * Two invariants make the fast paths plain CASes on that word:
      *
      *   WAITERS implies count == 0: complete() with a waiter queued hands its token to the first
-     *     waiter (Node.granted) instead of counting it, and a thread queues only when the count
-     *     is 0. So a positive count means nobody is queued, and taking from it is fair.
+     *     waiter instead of counting it, and a thread queues only when the count is 0. So a
+     *     positive count means nobody is queued, and taking from it is fair.
      *   LOCKED implies count == 0: the lock is taken only to queue (count 0), to hand off or wake
      *     all (WAITERS), or to leave the queue (WAITERS).
      *
      * Every change to `state` is a CAS from an unlocked value, so the lock holder owns the word
-     * until it stores the unlocked result; the queue (head, tail, Node.next, queued) is touched
-     * only under LOCKED. The lock is held for a few field writes, never across a park, an
-     * allocation or a call out, and a thread that finds it held spins, then yields.
+     * until it stores the unlocked result; the queue (lone, head, tail, Node.next, queued) is
+     * changed only under LOCKED. The lock is held for a few field writes, never across a park,
+     * an allocation or a call out, and a thread that finds it held spins, then yields.
      *
-     * A queued waiter sleeps until its node is granted; a token is never lost because the
-     * waiter queues and the completer finds it under the same lock, and the completer sets
-     * `granted` (volatile) before it unparks. A waiter that gives up (timeout, interrupt) takes
-     * the lock and either finds its node granted, and succeeds (a token that arrived as the
-     * deadline passed, or together with the interrupt, wins, as Linux checks `done` first), or
-     * unlinks it. So nodes in the queue always belong to a thread still waiting.
+     * The queue is `lone`, then the list head..tail. A thread that comes to an empty queue
+     * (WAITERS clear) puts itself in `lone` and allocates nothing: the usual case, one waiter at
+     * a time, costs no node. Later arrivals append nodes; `lone` is only ever filled when the
+     * whole queue is empty, so when it is set it is the longest waiter and is served first.
      *
-     * Happens-before: complete() publishes through the CAS that adds the token or through the
-     * volatile `granted`; completeAll() through the store that makes the count STICKY.
+     * A waiter sleeps until it is granted: for the lone waiter, the completer empties `lone`
+     * (release) and the waiter sees `lone != itself` (acquire; `lone` may already hold a later
+     * thread, never this one while it waits); for a node, the completer sets `granted` (release,
+     * read with acquire). A token is never lost because the waiter queues and the completer
+     * finds it under the same lock. A waiter that gives up (timeout, interrupt) takes the lock
+     * and either finds itself granted, and succeeds (a token that arrived as the deadline
+     * passed, or together with the interrupt, wins, as Linux checks `done` first), or removes
+     * itself. So the queue always holds only threads still waiting.
+     *
+     * Happens-before: complete() publishes through the CAS that adds the token, or through the
+     * release store that grants a waiter; completeAll() through the store that makes the count
+     * STICKY and those grants.
      */
 
     /** The count set by completeAll(): waits succeed without taking a token (Linux UINT_MAX). */
@@ -108,10 +116,15 @@ public final class Completion {
     private static final int SPINS = 64;
 
     private static final VarHandle STATE;
+    private static final VarHandle LONE;
+    private static final VarHandle GRANTED;
 
     static {
         try {
-            STATE = MethodHandles.lookup().findVarHandle(Completion.class, "state", long.class);
+            MethodHandles.Lookup l = MethodHandles.lookup();
+            STATE = l.findVarHandle(Completion.class, "state", long.class);
+            LONE = l.findVarHandle(Completion.class, "lone", Thread.class);
+            GRANTED = l.findVarHandle(Node.class, "granted", boolean.class);
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
         }
@@ -125,17 +138,18 @@ public final class Completion {
 
     static final TimedPark PARK_NANOS = LockSupport::parkNanos;
 
-    /** A blocked waiter. */
+    /** A blocked waiter behind the lone one. */
     private static final class Node {
         final Thread thread = Thread.currentThread();
-        Node next;                // under LOCKED
-        volatile boolean granted; // set under LOCKED by the completer that picked this waiter
+        Node next;       // under LOCKED
+        boolean granted; // written under LOCKED with release by the completer that picked it
     }
 
     private volatile long state;
-    private Node head;            // under LOCKED
+    private Thread lone;          // the first waiter, when it came to an empty queue; see Overview
+    private Node head;            // under LOCKED: waiters behind `lone`, or first if `lone` left
     private Node tail;            // under LOCKED
-    private int queued;           // under LOCKED; read without it for diagnostics only
+    private int queued;           // under LOCKED; nodes only; read without it for diagnostics only
     private final TimedPark timedPark;
 
     /**
@@ -179,16 +193,22 @@ public final class Completion {
                     return;
                 }
             } else if (STATE.compareAndSet(this, s, s | LOCKED)) {
-                Node first = head;
-                head = first.next;
-                if (head == null) {
-                    tail = null;
+                Thread t = lone;
+                if (t != null) {
+                    LONE.setRelease(this, null); // the grant: the waiter finds its slot emptied
+                } else {
+                    Node first = head;
+                    head = first.next;
+                    if (head == null) {
+                        tail = null;
+                    }
+                    first.next = null;
+                    queued--;
+                    GRANTED.setRelease(first, true);
+                    t = first.thread;
                 }
-                first.next = null;
-                queued--;
-                first.granted = true;
                 unlock(head == null ? s & ~WAITERS : s);
-                LockSupport.unpark(first.thread);
+                LockSupport.unpark(t);
                 return;
             }
         }
@@ -212,13 +232,20 @@ public final class Completion {
                     return;
                 }
             } else if (STATE.compareAndSet(this, s, s | LOCKED)) {
+                Thread first = lone;
+                if (first != null) {
+                    LONE.setRelease(this, null);
+                }
                 Node all = head;
                 head = tail = null;
                 queued = 0;
                 for (Node w = all; w != null; w = w.next) {
-                    w.granted = true;
+                    GRANTED.setRelease(w, true);
                 }
                 unlock(sticky);
+                if (first != null) {
+                    LockSupport.unpark(first);
+                }
                 for (Node w = all; w != null; w = w.next) {
                     LockSupport.unpark(w.thread);
                 }
@@ -336,7 +363,7 @@ public final class Completion {
     /** Waiting threads, for tests and diagnostics; an estimate while threads come and go. */
     int queueLength() {
         long s = state; // a volatile read first, so that each call reads `queued` afresh
-        return (s & WAITERS) == 0 ? 0 : queued;
+        return (s & WAITERS) == 0 ? 0 : queued + (lone != null ? 1 : 0);
     }
 
     // ---------------------------------------------------------------- the wait
@@ -385,7 +412,8 @@ public final class Completion {
     /** Queues the caller, or takes a token that arrived meanwhile, then sleeps until granted or given up. */
     private boolean block(long nanos, boolean interruptible) throws InterruptedException {
         final long deadline = nanos == FOREVER ? 0 : System.nanoTime() + nanos;
-        Node node = null;
+        final Thread me = Thread.currentThread();
+        Node node = null; // stays null if this waiter is the lone one
         for (int spins = 0; ; ) {
             long s = state;
             int n = count(s);
@@ -402,6 +430,15 @@ public final class Completion {
                 spins = backOff(spins);
                 continue;
             }
+            if ((s & WAITERS) == 0) { // nobody waits: take the lone slot, no node needed
+                if (STATE.compareAndSet(this, s, s | LOCKED)) {
+                    lone = me;
+                    unlock(s | WAITERS);
+                    node = null;
+                    break;
+                }
+                continue;
+            }
             if (node == null) {
                 node = new Node(); // outside the lock
                 continue;          // and look again: the state may have changed meanwhile
@@ -414,26 +451,26 @@ public final class Completion {
                 }
                 tail = node;
                 queued++;
-                unlock(s | WAITERS);
+                unlock(s);
                 break;
             }
         }
         boolean interrupted = false;
         try {
-            while (!node.granted) {
+            while (!granted(node, me)) {
                 if (nanos == FOREVER) {
                     LockSupport.park(this);
                 } else {
                     long remaining = deadline - System.nanoTime();
                     if (remaining <= 0) {
-                        return leave(node); // a token granted as the deadline passed still counts
+                        return leave(node, me); // a token granted as the deadline passed still counts
                     }
                     timedPark.parkNanos(this, remaining);
                 }
                 if (Thread.interrupted()) {
                     interrupted = true;
                     if (interruptible) {
-                        if (leave(node)) {
+                        if (leave(node, me)) {
                             return true; // token and interrupt together: the token wins, status kept
                         }
                         interrupted = false;
@@ -449,48 +486,48 @@ public final class Completion {
         }
     }
 
-    /**
-     * Gives up waiting: unlinks {@code node} unless a completer granted it first.
-     *
-     * @return whether the node was granted (the wait succeeded after all)
-     */
-    private boolean leave(Node node) {
+    /** Whether a completer has picked this waiter: its node granted, or its lone slot emptied. */
+    private boolean granted(Node node, Thread me) {
+        return node == null ? LONE.getAcquire(this) != me : (boolean) GRANTED.getAcquire(node);
+    }
+
+    /** Gives up a wait: @return true if the waiter was granted after all (keep the token). */
+    private boolean leave(Node node, Thread me) {
         for (int spins = 0; ; ) {
-            if (node.granted) {
+            if (granted(node, me)) {
                 return true;
             }
             long s = state;
             if ((s & LOCKED) != 0) {
                 spins = backOff(spins);
             } else if (STATE.compareAndSet(this, s, s | LOCKED)) {
-                if (node.granted) { // granting happens under the lock: now it is settled
+                if (granted(node, me)) { // granting happens under the lock: now it is settled
                     unlock(s);
                     return true;
                 }
-                Node prev = null;
-                for (Node x = head; x != node; x = x.next) {
-                    prev = x;
-                }
-                if (prev == null) {
-                    head = node.next;
+                if (node == null) {
+                    lone = null;
                 } else {
-                    prev.next = node.next;
+                    Node prev = null;
+                    for (Node x = head; x != node; x = x.next) {
+                        prev = x;
+                    }
+                    if (prev == null) {
+                        head = node.next;
+                    } else {
+                        prev.next = node.next;
+                    }
+                    if (tail == node) {
+                        tail = prev;
+                    }
+                    queued--;
                 }
-                if (tail == node) {
-                    tail = prev;
-                }
-                queued--;
-                unlock(head == null ? s & ~WAITERS : s);
+                unlock(lone == null && head == null ? s & ~WAITERS : s);
                 return false;
             }
         }
     }
 
-    /**
-     * Ends a critical section: publishes the queue changes and the new state. A release store is
-     * enough: nothing after it in this thread depends on other threads seeing it first (a waiter
-     * that reads `granted` too early parks, and its completer's unpark still wakes it).
-     */
     private void unlock(long s) {
         STATE.setRelease(this, s);
     }

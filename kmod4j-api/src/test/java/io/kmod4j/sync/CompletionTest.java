@@ -419,6 +419,52 @@ class CompletionTest {
             assertThat(order).containsExactly("first", "second");
         }
 
+        @ParameterizedTest(name = "timed: {0}")
+        @ValueSource(booleans = {false, true})
+        void whenTheFirstWaiterGivesUpTheNextInLineIsServedBeforeANewcomer(boolean timed) throws Exception {
+            // The first of several waiters waits without a node; its leaving must hand the front
+            // of the line to the second, not to whoever comes next. (A timeout leaves the same
+            // way as an interrupt does.)
+            Completion c = new Completion();
+            ConcurrentLinkedQueue<String> order = new ConcurrentLinkedQueue<>();
+            AtomicBoolean firstGaveUp = new AtomicBoolean();
+            Thread first = start("first", () -> {
+                try {
+                    if (timed) {
+                        c.await(LONG);
+                    } else {
+                        c.await();
+                    }
+                } catch (InterruptedException e) {
+                    firstGaveUp.set(true);
+                }
+            });
+            Await.until("first queued", () -> c.queueLength() == 1);
+            start("second", () -> {
+                c.awaitUninterruptibly();
+                order.add("second");
+            });
+            Await.until("second queued", () -> c.queueLength() == 2);
+            first.interrupt();
+            first.join();
+            assertThat(firstGaveUp).isTrue();
+            assertThat(c.queueLength()).isEqualTo(1);
+            start("third", () -> {
+                c.awaitUninterruptibly();
+                order.add("third");
+            });
+            Await.until("third queued", () -> c.queueLength() == 2);
+            c.complete();
+            Await.until("one served", () -> order.size() == 1);
+            assertThat(order).containsExactly("second");
+            c.complete();
+            Await.until("both served", () -> order.size() == 2);
+            assertThat(order).containsExactly("second", "third");
+            assertThat(c.queueLength()).isZero();
+            c.complete();
+            assertThat(c.isDone()).as("nobody queued any more: the token is counted").isTrue();
+        }
+
         @Test
         void aTokenHandedToAQueuedWaiterIsNotCountedForAnyoneElse() throws Exception {
             Completion c = new Completion(Completion.PARK_NANOS);
