@@ -8,8 +8,8 @@ import java.util.concurrent.locks.LockSupport;
 /**
  * A copy of {@link io.kmod4j.sync.Completion} with one planted bug, chosen per instance, so that
  * the canary tests can show that each jcstress test catches the kind of bug it is meant to. With
- * {@link Bug#NONE} it behaves as the real one (same state word with its lock bit, same queue, same
- * hand-off; decision 0012), reduced to the methods the canary tests call.
+ * {@link Bug#NONE} it behaves as the real one (same state word with its lock bit, same lone slot
+ * and queue, same hand-off; decision 0012), reduced to the methods the canary tests call.
  *
  * <p>Never used outside the canary tests; never run by the default stress suite.
  */
@@ -51,10 +51,15 @@ public final class CanaryCompletion {
     private static final long WAITERS = 1L << 33;
     private static final long FOREVER = Long.MAX_VALUE;
     private static final VarHandle STATE;
+    private static final VarHandle LONE;
+    private static final VarHandle GRANTED;
 
     static {
         try {
-            STATE = MethodHandles.lookup().findVarHandle(CanaryCompletion.class, "state", long.class);
+            MethodHandles.Lookup l = MethodHandles.lookup();
+            STATE = l.findVarHandle(CanaryCompletion.class, "state", long.class);
+            LONE = l.findVarHandle(CanaryCompletion.class, "lone", Thread.class);
+            GRANTED = l.findVarHandle(Node.class, "granted", boolean.class);
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
         }
@@ -63,11 +68,12 @@ public final class CanaryCompletion {
     private static final class Node {
         final Thread thread = Thread.currentThread();
         Node next;
-        volatile boolean granted;
+        boolean granted;
     }
 
     private final Bug bug;
     private volatile long state;
+    private Thread lone;
     private Node head;
     private Node tail;
 
@@ -98,15 +104,21 @@ public final class CanaryCompletion {
                     return;
                 }
             } else if (STATE.compareAndSet(this, s, s | LOCKED)) {
-                Node first = head;
-                head = first.next;
-                if (head == null) {
-                    tail = null;
+                Thread t = lone;
+                if (t != null) {
+                    LONE.setRelease(this, null);
+                } else {
+                    Node first = head;
+                    head = first.next;
+                    if (head == null) {
+                        tail = null;
+                    }
+                    first.next = null;
+                    GRANTED.setRelease(first, true);
+                    t = first.thread;
                 }
-                first.next = null;
-                first.granted = true;
                 unlock(head == null ? s & ~WAITERS : s);
-                LockSupport.unpark(first.thread);
+                LockSupport.unpark(t);
                 return;
             }
         }
@@ -131,12 +143,19 @@ public final class CanaryCompletion {
                     return;
                 }
             } else if (STATE.compareAndSet(this, s, s | LOCKED)) {
+                Thread first = lone;
+                if (first != null) {
+                    LONE.setRelease(this, null);
+                }
                 Node all = head;
                 head = tail = null;
                 for (Node w = all; w != null; w = w.next) {
-                    w.granted = true;
+                    GRANTED.setRelease(w, true);
                 }
                 unlock(after);
+                if (first != null) {
+                    LockSupport.unpark(first);
+                }
                 for (Node w = all; w != null; w = w.next) {
                     LockSupport.unpark(w.thread);
                 }
@@ -198,6 +217,7 @@ public final class CanaryCompletion {
 
     private boolean block(long nanos) {
         final long deadline = nanos == FOREVER ? 0 : System.nanoTime() + nanos;
+        final Thread me = Thread.currentThread();
         Node node = null;
         boolean checked = false;
         for (int spins = 0; ; ) {
@@ -217,6 +237,15 @@ public final class CanaryCompletion {
                 spins = backOff(spins);
                 continue;
             }
+            if ((s & WAITERS) == 0) {
+                if (STATE.compareAndSet(this, s, s | LOCKED)) {
+                    lone = me;
+                    unlock(s | WAITERS);
+                    node = null;
+                    break;
+                }
+                continue;
+            }
             if (node == null) {
                 node = new Node();
                 continue;
@@ -228,19 +257,19 @@ public final class CanaryCompletion {
                     tail.next = node;
                 }
                 tail = node;
-                unlock(s | WAITERS);
+                unlock(s);
                 break;
             }
         }
         boolean interrupted = false;
         try {
-            while (!node.granted) {
+            while (!granted(node, me)) {
                 if (nanos == FOREVER) {
                     LockSupport.park(this);
                 } else {
                     long remaining = deadline - System.nanoTime();
                     if (remaining <= 0) {
-                        boolean granted = leave(node);
+                        boolean granted = leave(node, me);
                         return switch (bug) {
                             case TIMEOUT_REPORTS_PRESENCE -> isDone(); // a granted token is not counted: lost
                             case TIMEOUT_DROPS_TOKEN -> false;
@@ -259,32 +288,40 @@ public final class CanaryCompletion {
         }
     }
 
-    private boolean leave(Node node) {
+    private boolean granted(Node node, Thread me) {
+        return node == null ? LONE.getAcquire(this) != me : (boolean) GRANTED.getAcquire(node);
+    }
+
+    private boolean leave(Node node, Thread me) {
         for (int spins = 0; ; ) {
-            if (node.granted) {
+            if (granted(node, me)) {
                 return true;
             }
             long s = state;
             if ((s & LOCKED) != 0) {
                 spins = backOff(spins);
             } else if (STATE.compareAndSet(this, s, s | LOCKED)) {
-                if (node.granted) {
+                if (granted(node, me)) {
                     unlock(s);
                     return true;
                 }
-                Node prev = null;
-                for (Node x = head; x != node; x = x.next) {
-                    prev = x;
-                }
-                if (prev == null) {
-                    head = node.next;
+                if (node == null) {
+                    lone = null;
                 } else {
-                    prev.next = node.next;
+                    Node prev = null;
+                    for (Node x = head; x != node; x = x.next) {
+                        prev = x;
+                    }
+                    if (prev == null) {
+                        head = node.next;
+                    } else {
+                        prev.next = node.next;
+                    }
+                    if (tail == node) {
+                        tail = prev;
+                    }
                 }
-                if (tail == node) {
-                    tail = prev;
-                }
-                unlock(head == null ? s & ~WAITERS : s);
+                unlock(lone == null && head == null ? s & ~WAITERS : s);
                 return false;
             }
         }
