@@ -1,9 +1,12 @@
 package io.kmod4j.bench;
 
 import io.kmod4j.KernelException;
+import io.kmod4j.internal.Ownership;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * A second opinion on the two virtual-thread targets that JMH cannot resolve on a shared two-core
@@ -31,6 +34,14 @@ import java.util.Locale;
  * <p><b>Sanity check.</b> {@code aa} runs the peer against itself; its ratio must come out at 1.0
  * within its quartiles, or the harness is biased.
  *
+ * <p><b>Pricing a kthread's extra steps.</b> {@code step-ownership}, {@code step-bind1},
+ * {@code step-bind2}, {@code step-counter} and {@code step-alloc} each pair a plain virtual
+ * thread's life with the same life plus one thing a kthread's life does and a plain thread's does
+ * not: the owner lookup before the start, one or two {@code ScopedValue} bindings in the thread,
+ * an increment before and a decrement in the thread of a shared counter (the kernel owner's
+ * thread count), and 200 more bytes allocated. One step per JVM, so that the JIT sees two lives
+ * only, as in {@code kthread}; the difference of the two medians is the step's price.
+ *
  * <p><b>Reproduce</b> (after {@code ./build bench -l} or any {@code ./build bench} has built the
  * jar):
  * <pre>
@@ -39,6 +50,7 @@ import java.util.Locale;
  * java -cp kmod4j-bench/target/benchmarks.jar io.kmod4j.bench.PairedRuns kthread 200 5000
  * java -cp kmod4j-bench/target/benchmarks.jar io.kmod4j.bench.PairedRuns kthread 100 2000 platform
  * java -cp kmod4j-bench/target/benchmarks.jar io.kmod4j.bench.PairedRuns aa 200 5000
+ * java -Djdk.virtualThreadScheduler.parallelism=1 -cp kmod4j-bench/target/benchmarks.jar io.kmod4j.bench.PairedRuns step-bind2 150 5000
  * </pre>
  * with JDK 25 selected ({@code . scripts/jdk25.sh && kmod4j_select_jdk25}).
  */
@@ -52,10 +64,14 @@ public final class PairedRuns {
         void run(int n) throws Exception;
     }
 
+    private static final List<String> COMPARISONS = List.of("roundtrip", "kthread", "aa",
+            "step-ownership", "step-bind1", "step-bind2", "step-counter", "step-alloc");
+
     public static void main(String[] args) throws Exception {
         if (args.length < 3 || args.length > 4 || (args.length == 4 && !args[3].equals("platform"))
-                || !List.of("roundtrip", "kthread", "aa").contains(args[0])) {
-            usage("expected roundtrip|kthread|aa ROUNDS OPS_PER_ROUND [platform], got " + List.of(args));
+                || !COMPARISONS.contains(args[0])) {
+            usage("expected " + String.join("|", COMPARISONS) + " ROUNDS OPS_PER_ROUND [platform], got "
+                    + List.of(args));
         }
         String what = args[0];
         int rounds = positive("ROUNDS", args[1]);
@@ -71,7 +87,11 @@ public final class PairedRuns {
                             "kthreadRunStop", PairedRuns::kthreadRunStop, rounds, n);
                     case "aa" -> compare("sanity: the peer against itself", "threadStartJoin", PairedRuns::threadStartJoin,
                             "threadStartJoin", PairedRuns::threadStartJoin, rounds, n);
-                    default -> throw new IllegalArgumentException("unknown comparison: " + what);
+                    default -> {
+                        Step step = Step.valueOf(what.substring("step-".length()).toUpperCase(Locale.ROOT));
+                        compare("a plain thread's life with one kthread step", "plain", plainLife(Step.NONE),
+                                "plain+" + step.name().toLowerCase(Locale.ROOT), plainLife(step), rounds, n);
+                    }
                 }
             } catch (Throwable t) {
                 failed[0] = t;
@@ -100,7 +120,7 @@ public final class PairedRuns {
 
     private static void usage(String problem) {
         System.err.println("PairedRuns: " + problem);
-        System.err.println("usage: PairedRuns roundtrip|kthread|aa ROUNDS OPS_PER_ROUND [platform]");
+        System.err.println("usage: PairedRuns " + String.join("|", COMPARISONS) + " ROUNDS OPS_PER_ROUND [platform]");
         System.exit(2);
     }
 
@@ -113,6 +133,7 @@ public final class PairedRuns {
         double[] oursNs = new double[rounds];
         double[] peerNs = new double[rounds];
         double[] ratio = new double[rounds];
+        double[] extra = new double[rounds];
         for (int i = 0; i < rounds; i++) {
             long t0 = System.nanoTime();
             ours.run(n);
@@ -122,10 +143,12 @@ public final class PairedRuns {
             oursNs[i] = (t1 - t0) / (double) n;
             peerNs[i] = (t2 - t1) / (double) n;
             ratio[i] = oursNs[i] / peerNs[i];
+            extra[i] = oursNs[i] - peerNs[i];
         }
         Arrays.sort(oursNs);
         Arrays.sort(peerNs);
         Arrays.sort(ratio);
+        Arrays.sort(extra);
         String scheduler = System.getProperty("jdk.virtualThreadScheduler.parallelism", "default");
         System.out.printf(Locale.ROOT, "%s (carriers: %s, driven by a %s thread, %d rounds of %d)%n", title, scheduler,
                 Thread.currentThread().isVirtual() ? "virtual" : "platform", rounds, n);
@@ -133,6 +156,8 @@ public final class PairedRuns {
         System.out.printf(Locale.ROOT, "  %-16s median %,8.0f ns/op%n", peerName, peerNs[rounds / 2]);
         System.out.printf(Locale.ROOT, "  ratio per round: median %.3f, quartiles %.3f ... %.3f%n",
                 ratio[rounds / 2], ratio[rounds / 4], ratio[3 * rounds / 4]);
+        System.out.printf(Locale.ROOT, "  difference per round: median %+,.0f ns/op, quartiles %+,.0f ... %+,.0f%n",
+                extra[rounds / 2], extra[rounds / 4], extra[3 * rounds / 4]);
     }
 
     // ------------------------------------------------------------------ the JMH classes' own code
@@ -178,6 +203,44 @@ public final class PairedRuns {
         return n -> {
             for (int i = 0; i < n; i++) {
                 pair.roundTrip();
+            }
+        };
+    }
+
+    // ------------------------------------------------------------------ a kthread's steps, one at a time
+
+    /** What a kthread's life adds to a plain thread's, one at a time ({@code NONE}: the baseline). */
+    private enum Step { NONE, OWNERSHIP, BIND1, BIND2, COUNTER, ALLOC }
+
+    private static final ScopedValue<Object> FIRST = ScopedValue.newInstance();
+    private static final ScopedValue<Object> SECOND = ScopedValue.newInstance();
+    private static final AtomicInteger COUNTED = new AtomicInteger();
+    private static volatile Object sink;
+
+    /** {@link KThreadLifecycle#threadStartJoin}'s life on a virtual thread, plus {@code step}. */
+    private static Side plainLife(Step step) {
+        Thread.Builder threads = Thread.ofVirtual().name("plain-life");
+        Runnable nothing = () -> { };
+        return n -> {
+            for (int i = 0; i < n; i++) {
+                switch (step) {
+                    case OWNERSHIP -> sink = Ownership.current(); // what KThread.run asks first
+                    case ALLOC -> sink = new byte[184];            // 200 bytes with the array header
+                    case COUNTER -> COUNTED.incrementAndGet();      // the kernel owner's adopt()
+                    default -> { }
+                }
+                CountDownLatch ran = new CountDownLatch(1);
+                Thread t = threads.start(() -> {
+                    switch (step) {
+                        case BIND1 -> ScopedValue.where(FIRST, ran).run(nothing);
+                        case BIND2 -> ScopedValue.where(FIRST, ran).where(SECOND, threads).run(nothing);
+                        case COUNTER -> COUNTED.decrementAndGet(); // and its release()
+                        default -> { }
+                    }
+                    ran.countDown();
+                });
+                ran.await();
+                t.join();
             }
         };
     }
