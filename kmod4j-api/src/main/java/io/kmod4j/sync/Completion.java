@@ -90,8 +90,9 @@ public final class Completion {
      *
      * A waiter sleeps until it is granted: for the lone waiter, the completer empties `lone`
      * (release) and the waiter sees `lone != itself` (acquire; `lone` may already hold a later
-     * thread, never this one while it waits); for a node, the completer sets `granted` (release,
-     * read with acquire). A token is never lost because the waiter queues and the completer
+     * thread, never this one while it waits, and that thread stored itself with release after
+     * taking the lock from the completer, so the chain of edges still reaches the waiter); for a
+     * node, the completer sets `granted` (release, read with acquire). A token is never lost because the waiter queues and the completer
      * finds it under the same lock. A waiter that gives up (timeout, interrupt) takes the lock
      * and either finds itself granted, and succeeds (a token that arrived as the deadline
      * passed, or together with the interrupt, wins, as Linux checks `done` first), or removes
@@ -432,7 +433,9 @@ public final class Completion {
             }
             if ((s & WAITERS) == 0) { // nobody waits: take the lone slot, no node needed
                 if (STATE.compareAndSet(this, s, s | LOCKED)) {
-                    lone = me;
+                    // Release, not plain: an earlier lone waiter may read this value instead of
+                    // the null that granted it, and must still see what its completer wrote.
+                    LONE.setRelease(this, me);
                     unlock(s | WAITERS);
                     node = null;
                     break;

@@ -239,7 +239,7 @@ public final class CanaryCompletion {
             }
             if ((s & WAITERS) == 0) {
                 if (STATE.compareAndSet(this, s, s | LOCKED)) {
-                    lone = me;
+                    LONE.setRelease(this, me);
                     unlock(s | WAITERS);
                     node = null;
                     break;
