@@ -356,14 +356,18 @@ public final class Completion {
 
     @Override
     public String toString() {
-        int done = count(state);
+        long s = state; // one read for both numbers, so that they belong together
+        int done = count(s);
         return "Completion[done=" + (done == STICKY ? "all" : Integer.toString(done))
-                + ", waiters=" + queueLength() + "]";
+                + ", waiters=" + waiters(s) + "]";
     }
 
     /** Waiting threads, for tests and diagnostics; an estimate while threads come and go. */
     int queueLength() {
-        long s = state; // a volatile read first, so that each call reads `queued` afresh
+        return waiters(state); // a volatile read first, so that each call reads the queue afresh
+    }
+
+    private int waiters(long s) {
         return (s & WAITERS) == 0 ? 0 : queued + (lone != null ? 1 : 0);
     }
 
@@ -501,6 +505,14 @@ public final class Completion {
                 return true;
             }
             long s = state;
+            if ((s & WAITERS) == 0) {
+                // Not queued any more, so granted: the completer emptied the queue after it
+                // granted us, and this volatile read of its unlock makes the grant visible on the
+                // next look. Never lock here: a count may be back by now, and a lock taken over it
+                // would break "LOCKED implies count 0" and let unlock(s) restore a token that a
+                // tryAwait() took meanwhile.
+                continue;
+            }
             if ((s & LOCKED) != 0) {
                 spins = backOff(spins);
             } else if (STATE.compareAndSet(this, s, s | LOCKED)) {
@@ -509,7 +521,8 @@ public final class Completion {
                     return true;
                 }
                 if (node == null) {
-                    lone = null;
+                    // Release: an earlier lone waiter may read this null as its grant.
+                    LONE.setRelease(this, null);
                 } else {
                     Node prev = null;
                     for (Node x = head; x != node; x = x.next) {

@@ -423,8 +423,8 @@ class CompletionTest {
         @ValueSource(booleans = {false, true})
         void whenTheFirstWaiterGivesUpTheNextInLineIsServedBeforeANewcomer(boolean timed) throws Exception {
             // The first of several waiters waits without a node; its leaving must hand the front
-            // of the line to the second, not to whoever comes next. (A timeout leaves the same
-            // way as an interrupt does.)
+            // of the line to the second, not to whoever comes next. Both variants are ended by an
+            // interrupt; a timeout ends a wait through the same leave().
             Completion c = new Completion();
             ConcurrentLinkedQueue<String> order = new ConcurrentLinkedQueue<>();
             AtomicBoolean firstGaveUp = new AtomicBoolean();
@@ -446,7 +446,7 @@ class CompletionTest {
             });
             Await.until("second queued", () -> c.queueLength() == 2);
             first.interrupt();
-            first.join();
+            assertThat(first.join(Await.PATIENCE)).as("first gave up").isTrue();
             assertThat(firstGaveUp).isTrue();
             assertThat(c.queueLength()).isEqualTo(1);
             start("third", () -> {

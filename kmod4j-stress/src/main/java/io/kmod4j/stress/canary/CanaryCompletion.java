@@ -298,6 +298,9 @@ public final class CanaryCompletion {
                 return true;
             }
             long s = state;
+            if ((s & WAITERS) == 0) {
+                continue;
+            }
             if ((s & LOCKED) != 0) {
                 spins = backOff(spins);
             } else if (STATE.compareAndSet(this, s, s | LOCKED)) {
@@ -306,7 +309,7 @@ public final class CanaryCompletion {
                     return true;
                 }
                 if (node == null) {
-                    lone = null;
+                    LONE.setRelease(this, null);
                 } else {
                     Node prev = null;
                     for (Node x = head; x != node; x = x.next) {

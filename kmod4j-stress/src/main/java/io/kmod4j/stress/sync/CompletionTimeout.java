@@ -201,4 +201,41 @@ public final class CompletionTimeout {
             r.r3 = c.tryAwait() ? 1 : 0;
         }
     }
+
+    /**
+     * A waiter giving up while two tokens arrive and one is taken at once: r1 is the wait's
+     * answer, r2 the {@code tryAwait()} right after the second {@code complete()}, r3 the tokens
+     * left. Two tokens given, so r1 + r2 + r3 is 2. Catches a waiter that locks the queue to leave
+     * after the first {@code complete()} granted it and the second counted a token: while it
+     * holds the lock over that count, the {@code tryAwait()} takes the token, and the unlock puts
+     * it back. Two actors, not three: jcstress skips a test with more actors than CPUs.
+     */
+    @JCStressTest
+    @Outcome(id = {"1, 1, 0", "1, 0, 1", "0, 1, 1", "0, 0, 2"}, expect = ACCEPTABLE, desc = "two tokens given, two accounted for")
+    @Outcome(expect = FORBIDDEN, desc = "a token was lost or counted twice")
+    @State
+    public static class LeaveVsCompleteAndTake {
+        final Completion c = new Completion();
+
+        @Actor
+        public void waiter(III_Result r) {
+            r.r1 = waitUninterruptibly(c, ONE_MICRO);
+        }
+
+        @Actor
+        public void completeTwiceThenTake(III_Result r) {
+            c.complete();
+            c.complete();
+            r.r2 = c.tryAwait() ? 1 : 0;
+        }
+
+        @Arbiter
+        public void left(III_Result r) {
+            int n = 0;
+            while (n < 3 && c.tryAwait()) {
+                n++;
+            }
+            r.r3 = n;
+        }
+    }
 }
