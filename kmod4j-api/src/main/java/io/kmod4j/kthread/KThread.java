@@ -288,9 +288,12 @@ public final class KThread {
                 t.setContextClassLoader(owner.contextClassLoader());
                 k.thread = t;
                 t.start();
-            } catch (OutOfMemoryError | RuntimeException e) {
-                k.abandon();
-                throw new KernelException(Errno.ENOMEM, "cannot create kthread '" + name + "': " + e, e);
+            } catch (Throwable e) {
+                k.abandon(); // whatever failed, the owner must not keep counting a thread that never ran
+                if (e instanceof OutOfMemoryError || e instanceof RuntimeException) {
+                    throw new KernelException(Errno.ENOMEM, "cannot create kthread '" + name + "': " + e, e);
+                }
+                throw e; // another Error: not ours to translate
             }
             return k;
         }
@@ -596,7 +599,16 @@ public final class KThread {
     /** The Java thread's body: binds who we are, then runs the trampoline. */
     private void body() {
         Owner o = owner;
-        ScopedValue.where(CURRENT, this).where(Ownership.CURRENT, o).run(this::trampoline);
+        try {
+            ScopedValue.where(CURRENT, this).where(Ownership.CURRENT, o).run(this::trampoline);
+        } finally {
+            if (state != State.EXITED) {
+                // The bindings could not be made (out of memory), so the trampoline, whose own
+                // finally ends every kthread that gets that far, never ran: end this one here, or
+                // its owner would count it forever and a park() wait for it forever.
+                finish(Errno.ENOMEM.code());
+            }
+        }
     }
 
     /** Linux's kthread(): wait to be woken, honour stop and park, run, record, signal. */
@@ -660,11 +672,12 @@ public final class KThread {
             return ret;
         }
         if (thrown instanceof InterruptedException && shouldStop) {
-            log(Level.INFO, "kthread '" + name + "' ended by stop: " + thrown);
+            log(Level.INFO, "kthread '" + name + "' ended by stop: " + printable(thrown));
             return Errno.EINTR.code();
         }
-        oops(thrown);
-        return thrown instanceof KernelException ke ? ke.code() : Errno.EFAULT.code();
+        int code = thrown instanceof KernelException ke ? ke.code() : Errno.EFAULT.code();
+        oops(thrown); // after the code is known: the oops runs the exception's own (module) code
+        return code;
     }
 
     private void finish(int ret) {
@@ -778,13 +791,28 @@ public final class KThread {
     }
 
     private void oops(Throwable t) {
-        StringWriter trace = new StringWriter();
-        t.printStackTrace(new PrintWriter(trace));
+        String trace;
+        try {
+            StringWriter w = new StringWriter();
+            t.printStackTrace(new PrintWriter(w));
+            trace = w.toString().stripTrailing();
+        } catch (Throwable broken) { // an exception class whose own toString() or getMessage() throws
+            trace = printable(t) + "\n(its stack trace could not be printed: " + broken.getClass().getName() + ")";
+        }
         Owner o = owner;
         o.taint(Taint.DIE, "oops in kthread " + name);
         o.printk(Level.ALERT, "Oops: unhandled " + t.getClass().getName() + " in kthread '" + name + "'\n"
                 + "Comm: " + name + " Owner: " + ownerName + " Tainted: D\n"
-                + "Call Trace:\n" + trace.toString().stripTrailing());
+                + "Call Trace:\n" + trace);
+    }
+
+    /** {@code t.toString()}, or its class name when that runs module code that throws. */
+    private static String printable(Throwable t) {
+        try {
+            return t.toString();
+        } catch (Throwable broken) {
+            return t.getClass().getName() + " (its toString() threw " + broken.getClass().getName() + ")";
+        }
     }
 
     private void log(Level level, String message) {

@@ -147,6 +147,22 @@ class KThreadTest {
         }
 
         @Test
+        void anErrorFromTheThreadSourceIsPassedOnAndLeavesNothingBehind() {
+            AtomicBoolean ran = new AtomicBoolean();
+            assertThatThrownBy(() -> owner.call(() -> KThread.builder("broken-source")
+                    .threadFactory(r -> {
+                        throw new InternalError("thread source broken");
+                    })
+                    .run(() -> {
+                        ran.set(true);
+                        return 0;
+                    })))
+                    .isInstanceOf(InternalError.class).hasMessage("thread source broken");
+            assertThat(owner.resourceCount()).as("the owner counts no thread that never ran").isZero();
+            assertThat(ran).isFalse();
+        }
+
+        @Test
         void aVirtualKThreadBehavesLikeAPlatformOne() throws Exception {
             AtomicBoolean virtual = new AtomicBoolean();
             Completion started = new Completion();
@@ -590,6 +606,27 @@ class KThreadTest {
 
     @Nested
     class Oops {
+        @Test
+        void anExceptionThatCannotPrintItselfStillGivesEfaultAndAnOops() throws Exception {
+            KThread k = run("unprintable", () -> {
+                throw new IllegalStateException() {
+                    @Override
+                    public String getMessage() {
+                        throw new UnsupportedOperationException("module bug in getMessage");
+                    }
+
+                    @Override
+                    public String toString() {
+                        throw new UnsupportedOperationException("module bug in toString");
+                    }
+                };
+            });
+            assertThat(endThenStop(k)).as("the function ran and failed: not -EINTR").isEqualTo(Errno.EFAULT.code());
+            assertThat(owner.taints()).containsExactly(Taint.DIE);
+            assertThat(owner.dmesg()).contains("Oops: unhandled").contains("in kthread 'unprintable'")
+                    .contains("its toString() threw java.lang.UnsupportedOperationException");
+        }
+
         @Test
         void anEscapingExceptionIsLoggedLikeAnOopsTaintsAndGivesEfault() throws Exception {
             KThread k = run("crasher", () -> {
