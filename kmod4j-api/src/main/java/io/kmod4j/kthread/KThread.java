@@ -3,14 +3,13 @@ package io.kmod4j.kthread;
 import io.kmod4j.Errno;
 import io.kmod4j.KernelException;
 import io.kmod4j.Taint;
+import io.kmod4j.internal.Oops;
 import io.kmod4j.internal.OwnedResource;
 import io.kmod4j.internal.Owner;
 import io.kmod4j.internal.Ownership;
 import io.kmod4j.internal.Uninterruptibly;
 import io.kmod4j.log.Level;
 import io.kmod4j.sync.Completion;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.time.Duration;
@@ -672,7 +671,7 @@ public final class KThread {
             return ret;
         }
         if (thrown instanceof InterruptedException && shouldStop) {
-            log(Level.INFO, "kthread '" + name + "' ended by stop: " + printable(thrown));
+            log(Level.INFO, "kthread '" + name + "' ended by stop: " + Oops.printable(thrown));
             return Errno.EINTR.code();
         }
         int code = thrown instanceof KernelException ke ? ke.code() : Errno.EFAULT.code();
@@ -791,14 +790,7 @@ public final class KThread {
     }
 
     private void oops(Throwable t) {
-        String trace;
-        try {
-            StringWriter w = new StringWriter();
-            t.printStackTrace(new PrintWriter(w));
-            trace = w.toString().stripTrailing();
-        } catch (Throwable broken) { // an exception class whose own toString() or getMessage() throws
-            trace = printable(t) + "\n(its stack trace could not be printed: " + broken.getClass().getName() + ")";
-        }
+        String trace = Oops.trace(t); // the exception's own code may throw: Oops copes
         Owner o = owner;
         o.taint(Taint.DIE, "oops in kthread " + name);
         o.printk(Level.ALERT, "Oops: unhandled " + t.getClass().getName() + " in kthread '" + name + "'\n"
@@ -806,14 +798,6 @@ public final class KThread {
                 + "Call Trace:\n" + trace);
     }
 
-    /** {@code t.toString()}, or its class name when that runs module code that throws. */
-    private static String printable(Throwable t) {
-        try {
-            return t.toString();
-        } catch (Throwable broken) {
-            return t.getClass().getName() + " (its toString() threw " + broken.getClass().getName() + ")";
-        }
-    }
 
     private void log(Level level, String message) {
         Owner o = owner;

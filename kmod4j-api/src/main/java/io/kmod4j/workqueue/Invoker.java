@@ -1,11 +1,10 @@
 package io.kmod4j.workqueue;
 
 import io.kmod4j.Taint;
+import io.kmod4j.internal.Oops;
 import io.kmod4j.internal.Owner;
 import io.kmod4j.internal.Ownership;
 import io.kmod4j.log.Level;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.time.Duration;
 
 /**
@@ -54,19 +53,24 @@ final class Invoker {
             }
         }
         if (thrown != null) {
-            oops(owner, thrown, what, context);
+            try {
+                oops(owner, thrown, what, context);
+            } catch (Throwable reportFailed) {
+                // The report itself failed (out of memory, or a broken owner's printk): the
+                // caller's bookkeeping after us must still run, or cancelSync(), flush() and
+                // rmmod would wait for this item for ever. The taint, if it was set, stays.
+            }
         }
     }
 
     /** Linux would kill the kworker; we report the oops the way KThread does and keep serving. */
     private static void oops(Owner owner, Throwable thrown, String what, String context) {
-        StringWriter trace = new StringWriter();
-        thrown.printStackTrace(new PrintWriter(trace));
+        String trace = Oops.trace(thrown); // the exception's own code may throw: Oops copes
         owner.taint(Taint.DIE, "oops in " + what);
         owner.printk(Level.ALERT, "Oops: unhandled " + thrown.getClass().getName() + " in " + what + "\n"
                 + "Comm: " + Thread.currentThread().getName() + " Owner: " + owner.name() + " Tainted: D\n"
                 + (context != null ? context + "\n" : "")
-                + "Call Trace:\n" + trace.toString().stripTrailing());
+                + "Call Trace:\n" + trace);
     }
 
     /** {@code d} in nanoseconds, saturated; zero or less means now. */

@@ -464,6 +464,31 @@ class WorkTest {
             assertThat(runs).hasValue(2);
             assertThat(owner.resourceCount()).isZero();
         }
+
+        @Test
+        void anExceptionThatCannotPrintItselfIsStillAnOopsAndTheWorkStaysUsable() throws Exception {
+            AtomicInteger runs = new AtomicInteger();
+            Work w = work("unprintable", () -> {
+                if (runs.incrementAndGet() == 1) {
+                    throw new IllegalStateException() {
+                        @Override
+                        public String toString() {
+                            throw new UnsupportedOperationException("module bug in toString");
+                        }
+                    };
+                }
+            });
+            w.schedule();
+            Async<Boolean> flush = Async.start("flusher", w::flush);
+            flush.get(); // returns (true or false, as the run raced it): the kworker did its bookkeeping
+            assertThat(owner.taints()).contains(Taint.DIE);
+            assertThat(owner.dmesg()).contains("in work 'unprintable'")
+                    .contains("its toString() threw java.lang.UnsupportedOperationException");
+            assertThat(owner.resourceCount()).isZero();
+            assertThat(w.schedule()).isTrue();
+            w.flush();
+            assertThat(runs).hasValue(2);
+        }
     }
 
     @Nested
