@@ -159,6 +159,17 @@ class ModuleLifecycleTest extends KernelTestBase {
         }
 
         @Test
+        void anExitThatThrowsAnUnprintableExceptionIsAnOopsAndTheUnloadStillCompletes() throws Exception {
+            kernel.insmod(jar("unprintable", kmodtest.unprintable.UnprintableExit.class));
+            UnloadReport r = kernel.rmmod("unprintable");
+            assertThat(r.loader()).isEqualTo(LoaderVerdict.COLLECTED);
+            assertThat(kernel.lsmod()).isEmpty();
+            assertThat(kernel.taints()).contains(Taint.DIE);
+            assertThat(dmesg()).contains("in exit of module unprintable")
+                    .contains("its toString() threw java.lang.UnsupportedOperationException");
+        }
+
+        @Test
         void aProprietaryLicenceTaintsP() throws Exception {
             kernel.insmod(TestJars.module("hello", Hello.class).license("Proprietary").writeTo(dir, "p.jar"));
             assertThat(kernel.taints()).contains(Taint.PROPRIETARY_MODULE);

@@ -2,11 +2,10 @@ package io.kmod4j.runtime.control;
 
 import io.kmod4j.Errno;
 import io.kmod4j.KernelException;
+import io.kmod4j.internal.Oops;
 import io.kmod4j.log.Level;
 import io.kmod4j.runtime.Kernel;
 import java.io.IOException;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.net.BindException;
 import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
@@ -405,10 +404,8 @@ public final class ControlServer implements AutoCloseable {
                 yield error(Errno.EINTR, op + " was interrupted: the daemon is shutting down");
             }
             default -> {
-                StringWriter trace = new StringWriter();
-                t.printStackTrace(new PrintWriter(trace));
-                kernel.log().log(Level.WARNING, LOG_OWNER, op + " failed unexpectedly: " + trace);
-                yield error(Errno.EIO, op + " failed: " + t);
+                kernel.log().log(Level.WARNING, LOG_OWNER, op + " failed unexpectedly: " + Oops.trace(t));
+                yield error(Errno.EIO, op + " failed: " + Oops.printable(t));
             }
         };
     }

@@ -8,6 +8,7 @@ import io.kmod4j.driver.Driver;
 import io.kmod4j.driver.DriverRegistration;
 import io.kmod4j.internal.FirmwareProvider;
 import io.kmod4j.internal.KernelOwner;
+import io.kmod4j.internal.Oops;
 import io.kmod4j.internal.Owner;
 import io.kmod4j.internal.Scheduler;
 import io.kmod4j.log.Level;
@@ -16,8 +17,6 @@ import io.kmod4j.runtime.DeviceSpec;
 import io.kmod4j.runtime.DeviceStatus;
 import io.kmod4j.runtime.module.InModule;
 import io.kmod4j.runtime.module.LoadedModule;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -581,12 +580,11 @@ public final class DriverCore {
         } else {
             detail = "probe with driver " + drv.name + " failed with error " + errno.code();
             if (ke == null) {
-                StringWriter trace = new StringWriter();
-                thrown.printStackTrace(new PrintWriter(trace));
+                String trace = Oops.trace(thrown); // module code: Oops copes if it throws
                 drv.owner.taint(Taint.DIE, "oops in probe");
                 taint.accept(Taint.DIE);
                 printk(drv.owner, Level.ALERT, "Oops: unhandled " + thrown.getClass().getName() + " in probe of "
-                        + dev.name() + " by driver " + drv.name + "\nTainted: D\nCall Trace:\n" + trace.toString().stripTrailing());
+                        + dev.name() + " by driver " + drv.name + "\nTainted: D\nCall Trace:\n" + trace);
             }
             printk(drv.owner, Level.ERR, drv.name + " " + dev.name() + ": " + detail
                     + (ke != null ? " (" + ke.getMessage() + ")" : ""));

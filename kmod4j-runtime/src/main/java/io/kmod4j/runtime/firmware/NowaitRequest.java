@@ -6,14 +6,13 @@ import io.kmod4j.driver.Device;
 import io.kmod4j.firmware.FirmwareCallback;
 import io.kmod4j.firmware.FirmwareRequest;
 import io.kmod4j.firmware.FirmwareResult;
+import io.kmod4j.internal.Oops;
 import io.kmod4j.internal.OwnedResource;
 import io.kmod4j.internal.Owner;
 import io.kmod4j.internal.Uninterruptibly;
 import io.kmod4j.log.Level;
 import io.kmod4j.runtime.module.InModule;
 import io.kmod4j.runtime.module.LoadedModule;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
@@ -90,10 +89,8 @@ final class NowaitRequest implements FirmwareRequest, OwnedResource, Runnable {
             try {
                 InModule.run(owner, () -> cb.done(r));
             } catch (Throwable t) {
-                StringWriter trace = new StringWriter();
-                t.printStackTrace(new PrintWriter(trace));
                 owner.printk(Level.ERR, "firmware " + name + ": the request_firmware_nowait callback threw "
-                        + t + "\n" + trace.toString().stripTrailing());
+                        + Oops.printable(t) + "\n" + Oops.trace(t));
                 if (t instanceof VirtualMachineError e) {
                     throw e;
                 }

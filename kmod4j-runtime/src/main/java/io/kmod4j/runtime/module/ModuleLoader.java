@@ -5,11 +5,10 @@ import io.kmod4j.KernelException;
 import io.kmod4j.Module;
 import io.kmod4j.ModuleRef;
 import io.kmod4j.Taint;
+import io.kmod4j.internal.Oops;
 import io.kmod4j.log.Level;
 import io.kmod4j.runtime.ModInfo;
 import io.kmod4j.runtime.ModuleState;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.lang.reflect.Constructor;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Modifier;
@@ -205,22 +204,22 @@ public final class ModuleLoader {
         }
         if (t instanceof LinkageError) {
             m.printk(Level.ERR, name + ": Unknown symbol in module: " + t);
-            return new KernelException(Errno.ENOENT, name + ": Unknown symbol in module: " + t, t);
+            return new KernelException(Errno.ENOENT, name + ": Unknown symbol in module: " + Oops.printable(t), t);
         }
         if (t instanceof InterruptedException) {
             Thread.currentThread().interrupt();
             return new KernelException(Errno.EINTR, name + ": init was interrupted", t);
         }
-        StringWriter trace = new StringWriter();
-        t.printStackTrace(new PrintWriter(trace));
+        String trace = Oops.trace(t); // module code: Oops copes if it throws
+        String what = Oops.printable(t);
         if (t instanceof RuntimeException || t instanceof Error) {
             m.taint(Taint.DIE, "oops in init");
             m.printk(Level.ALERT, "Oops: unhandled " + t.getClass().getName() + " in init of module " + name
-                    + "\nTainted: D\nCall Trace:\n" + trace.toString().stripTrailing());
-            return new KernelException(Errno.EFAULT, name + ": init crashed: " + t, t);
+                    + "\nTainted: D\nCall Trace:\n" + trace);
+            return new KernelException(Errno.EFAULT, name + ": init crashed: " + what, t);
         }
-        m.printk(Level.ERR, name + ": init failed: " + t + "\n" + trace.toString().stripTrailing());
-        return new KernelException(Errno.EIO, name + ": init failed: " + t, t);
+        m.printk(Level.ERR, name + ": init failed: " + what + "\n" + trace);
+        return new KernelException(Errno.EIO, name + ": init failed: " + what, t);
     }
 
     private static String apiMajorMinor() {

@@ -4,6 +4,7 @@ import io.kmod4j.Errno;
 import io.kmod4j.KernelException;
 import io.kmod4j.Module;
 import io.kmod4j.Taint;
+import io.kmod4j.internal.Oops;
 import io.kmod4j.internal.OwnedResource;
 import io.kmod4j.internal.Ownership;
 import io.kmod4j.log.Level;
@@ -18,8 +19,6 @@ import io.kmod4j.runtime.UnloadReport.ThreadLeak;
 import io.kmod4j.runtime.module.LoadedModule;
 import io.kmod4j.runtime.module.ModuleClassLoader;
 import io.kmod4j.runtime.module.ModuleTable;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.lang.ref.WeakReference;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -326,11 +325,10 @@ public final class Unloader {
                 Module instance = m.instance();
                 ScopedValue.where(Ownership.CURRENT, m).run(instance::exit);
             } catch (Throwable e) {
-                StringWriter trace = new StringWriter();
-                e.printStackTrace(new PrintWriter(trace));
+                String trace = Oops.trace(e); // module code: Oops copes if it throws, and rmmod goes on
                 m.taint(Taint.DIE, "oops in exit");
                 m.printk(Level.ALERT, "Oops: unhandled " + e.getClass().getName() + " in exit of module " + m.name()
-                        + "\nTainted: D\nCall Trace:\n" + trace.toString().stripTrailing());
+                        + "\nTainted: D\nCall Trace:\n" + trace);
             } finally {
                 self.setContextClassLoader(null);
             }
