@@ -176,9 +176,10 @@ public final class KTimer {
         } catch (RuntimeException | Error e) {
             releaseIfIdle(); // the clock refused: do not keep a registration for nothing
             throw e;
-        }
-        if (unused != null) {
-            o.release(unused);
+        } finally {
+            if (unused != null) {
+                o.release(unused); // also when the clock threw: the owner must not count it for ever
+            }
         }
         return was;
     }

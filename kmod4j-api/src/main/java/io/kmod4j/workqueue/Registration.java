@@ -38,6 +38,15 @@ final class Registration implements OwnedResource {
         } catch (KernelException e) {
             owner.printk(Level.WARNING, refused + ": " + e.getMessage() + " (" + e.errno() + ")");
             return null;
+        } catch (RuntimeException | Error e) {
+            // The owner failed midway (a bug, or out of memory): it may have recorded r, and
+            // nobody else holds r to release it. Owners ignore a release of what they do not hold.
+            try {
+                owner.release(r);
+            } catch (RuntimeException | Error ignored) {
+                e.addSuppressed(ignored);
+            }
+            throw e;
         }
     }
 

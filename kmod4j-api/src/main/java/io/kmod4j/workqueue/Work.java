@@ -197,46 +197,49 @@ public sealed class Work permits DelayedWork {
         boolean result = false;
         boolean committed = false;
         boolean queueRefused = false;
-        for (;;) {
-            lock.lock();
-            try {
-                if (refusedLocked() || (pending && !modify)) {
-                    unused = fresh;
-                    break;
-                }
-                if (registration != null || fresh != null) {
-                    if (registration == null) {
-                        registration = fresh;
-                    } else {
-                        unused = fresh; // another thread registered this spell meanwhile
+        try {
+            for (;;) {
+                lock.lock();
+                try {
+                    if (refusedLocked() || (pending && !modify)) {
+                        unused = fresh;
+                        break;
                     }
-                    boolean was = discardLocked(true);
-                    try {
-                        committed = commitLocked(o, wq, delayNanos, chained);
-                    } finally {
-                        queueRefused = !committed; // also when the clock threw: no spell to keep
-                        if (!committed && pending) {
-                            pending = false; // the re-arm was refused: the instance taken back is gone
-                            changed.signalAll();
+                    if (registration != null || fresh != null) {
+                        if (registration == null) {
+                            registration = fresh;
+                        } else {
+                            unused = fresh; // another thread registered this spell meanwhile
                         }
+                        boolean was = discardLocked(true);
+                        try {
+                            committed = commitLocked(o, wq, delayNanos, chained);
+                        } finally {
+                            queueRefused = !committed; // also when the clock threw: no spell to keep
+                            if (!committed && pending) {
+                                pending = false; // the re-arm was refused: the instance taken back is gone
+                                changed.signalAll();
+                            }
+                        }
+                        result = modify ? was : committed;
+                        break;
                     }
-                    result = modify ? was : committed;
-                    break;
+                } finally {
+                    lock.unlock();
+                    if (queueRefused) {
+                        releaseIfIdle(); // runs before a throw from the clock propagates, too
+                    }
                 }
-            } finally {
-                lock.unlock();
-                if (queueRefused) {
-                    releaseIfIdle(); // runs before a throw from the clock propagates, too
+                // Idle: the owner must take the work before it can become pending.
+                fresh = Registration.adopt(o, resource, "work '" + name + "' not queued");
+                if (fresh == null) {
+                    return false;
                 }
             }
-            // Idle: the owner must take the work before it can become pending.
-            fresh = Registration.adopt(o, resource, "work '" + name + "' not queued");
-            if (fresh == null) {
-                return false;
+        } finally {
+            if (unused != null) {
+                o.release(unused); // also when queuing threw: the owner must not count it for ever
             }
-        }
-        if (unused != null) {
-            o.release(unused);
         }
         if (committed && delayNanos <= 0) {
             wq.pump();
