@@ -12,6 +12,7 @@ import io.kmod4j.log.LogRecord;
 import io.kmod4j.sync.Completion;
 import io.kmod4j.testing.Await;
 import io.kmod4j.testing.TestOwner;
+import io.kmod4j.testing.UnprintableException;
 import java.net.URL;
 import java.net.URLClassLoader;
 import java.time.Duration;
@@ -609,17 +610,7 @@ class KThreadTest {
         @Test
         void anExceptionThatCannotPrintItselfStillGivesEfaultAndAnOops() throws Exception {
             KThread k = run("unprintable", () -> {
-                throw new IllegalStateException() {
-                    @Override
-                    public String getMessage() {
-                        throw new UnsupportedOperationException("module bug in getMessage");
-                    }
-
-                    @Override
-                    public String toString() {
-                        throw new UnsupportedOperationException("module bug in toString");
-                    }
-                };
+                throw new UnprintableException();
             });
             assertThat(endThenStop(k)).as("the function ran and failed: not -EINTR").isEqualTo(Errno.EFAULT.code());
             assertThat(owner.taints()).containsExactly(Taint.DIE);

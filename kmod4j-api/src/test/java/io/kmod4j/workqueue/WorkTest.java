@@ -15,6 +15,7 @@ import io.kmod4j.testing.Await;
 import io.kmod4j.testing.ExecutorOwner;
 import io.kmod4j.testing.ManualExecutor;
 import io.kmod4j.testing.TestOwner;
+import io.kmod4j.testing.UnprintableException;
 import java.net.URL;
 import java.net.URLClassLoader;
 import java.time.Duration;
@@ -470,12 +471,7 @@ class WorkTest {
             AtomicInteger runs = new AtomicInteger();
             Work w = work("unprintable", () -> {
                 if (runs.incrementAndGet() == 1) {
-                    throw new IllegalStateException() {
-                        @Override
-                        public String toString() {
-                            throw new UnsupportedOperationException("module bug in toString");
-                        }
-                    };
+                    throw new UnprintableException();
                 }
             });
             w.schedule();
