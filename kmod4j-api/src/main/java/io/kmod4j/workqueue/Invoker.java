@@ -73,6 +73,32 @@ final class Invoker {
                 + "Call Trace:\n" + trace);
     }
 
+    /**
+     * {@code first}, with {@code next} recorded as suppressed by it; {@code next} if there is no
+     * first yet. For bookkeeping that must go on after a throw and pass it on at the end.
+     */
+    static Throwable firstOf(Throwable first, Throwable next) {
+        if (first == null) {
+            return next;
+        }
+        if (next != first) {
+            try {
+                first.addSuppressed(next);
+            } catch (RuntimeException | Error ignored) {
+                // No memory to record it: the first one still goes up.
+            }
+        }
+        return first;
+    }
+
+    /** Throws {@code t}, which was caught as a RuntimeException or an Error. */
+    static void rethrow(Throwable t) {
+        if (t instanceof Error e) {
+            throw e;
+        }
+        throw (RuntimeException) t;
+    }
+
     /** {@code d} in nanoseconds, saturated; zero or less means now. */
     static long nanos(Duration d) {
         try {

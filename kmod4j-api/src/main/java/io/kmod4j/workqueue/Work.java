@@ -1,5 +1,6 @@
 package io.kmod4j.workqueue;
 
+import io.kmod4j.internal.Oops;
 import io.kmod4j.internal.OwnedResource;
 import io.kmod4j.internal.Owner;
 import io.kmod4j.internal.Ownership;
@@ -389,8 +390,11 @@ public sealed class Work permits DelayedWork {
         }
     }
 
-    /** A kworker could not be had for {@code e}: drop the instance it carried. */
-    final void rejected(Workqueue.Entry e, RuntimeException why) {
+    /**
+     * A kworker could not be had for {@code e}: its executor refused it, or threw (the workqueue
+     * passes that on afterwards). Drop the instance it carried, as cancel() would.
+     */
+    final void rejected(Workqueue.Entry e, Throwable why) {
         boolean was;
         lock.lock();
         try {
@@ -398,12 +402,19 @@ public sealed class Work permits DelayedWork {
         } finally {
             lock.unlock();
         }
-        e.wq.finished(e);
         Owner o = owner;
-        if (was && o != null) {
-            o.printk(Level.WARNING, "work '" + name + "' dropped: no kworker available (" + why + ")");
+        try {
+            e.wq.finished(e); // pumps the freed slot: may throw what another entry's executor threw
+        } finally {
+            try {
+                if (was && o != null) {
+                    o.printk(Level.WARNING, "work '" + name + "' dropped: no kworker available ("
+                            + Oops.printable(why) + ")");
+                }
+            } finally {
+                releaseIfIdle();
+            }
         }
-        releaseIfIdle();
     }
 
     /** Its workqueue is going away with its owner: cancel the instance {@code e} carries. */

@@ -58,6 +58,11 @@ public final class Workqueue {
      * to now" while later entries come and go. The queue never takes a work's lock: a work takes
      * this lock inside its own (offer, remove), never the other way round, and kworkers are
      * started after this lock is released (pump).
+     *
+     * An entry no kworker took (the executor refused it, or threw an Error) is dropped by its
+     * work and its slot given back at once; pump() passes an Error on only after every entry it
+     * took from `waiting` is started or dropped. An executor that throws may still have kept the
+     * task: `finished` makes the late execution give back nothing a second time.
      */
 
     /** The states of a workqueue; transitions only move forward. */
@@ -287,7 +292,8 @@ public final class Workqueue {
         final Work work;
         final Workqueue wq;
         final Executor executor;
-        long seq; // assigned by offer, under the queue's lock
+        long seq;         // assigned by offer, under the queue's lock
+        boolean finished; // its slot was given back; under the queue's lock
 
         Entry(Work work, Workqueue wq, Executor executor) {
             this.work = work;
@@ -336,7 +342,13 @@ public final class Workqueue {
         }
     }
 
-    /** Hands waiting entries to kworkers while slots are free. Call with no lock held. */
+    /**
+     * Hands waiting entries to kworkers while slots are free. Call with no lock held. An entry
+     * whose executor refuses it or throws is dropped (its work is not pending any more).
+     *
+     * @throws RuntimeException or Error: what an executor threw, other than a refusal, passed on
+     *     once every entry taken here is started or dropped
+     */
     void pump() {
         List<Entry> start = null;
         lock.lock();
@@ -354,20 +366,48 @@ public final class Workqueue {
         if (start == null) {
             return;
         }
+        Throwable failure = null;
         for (Entry e : start) {
             try {
                 e.executor.execute(() -> e.work.execute(e));
-            } catch (RejectedExecutionException x) {
-                e.work.rejected(e, x);
+            } catch (RuntimeException | Error x) {
+                failure = notStarted(e, x, failure);
             }
+        }
+        if (failure != null) {
+            Invoker.rethrow(failure);
         }
     }
 
-    /** The execution for {@code e} has ended, or {@code e} was stale: free its slot. */
+    /**
+     * No kworker took {@code e}: the executor refused it, or failed (out of memory starting a
+     * thread, a bug). Either way its work drops it, as for a refusal, so that the work is not
+     * pending for ever and the slot comes back; what is not a refusal is added to {@code failure}.
+     */
+    private static Throwable notStarted(Entry e, Throwable x, Throwable failure) {
+        if (!(x instanceof RejectedExecutionException)) {
+            failure = Invoker.firstOf(failure, x);
+        }
+        try {
+            e.work.rejected(e, x);
+        } catch (RuntimeException | Error y) { // pumping again for the freed slot, or the owner's log
+            failure = Invoker.firstOf(failure, y);
+        }
+        return failure;
+    }
+
+    /**
+     * The execution for {@code e} has ended, or {@code e} was stale or dropped: free its slot,
+     * once, then start what waits for it (which may throw, as {@link #pump()}).
+     */
     void finished(Entry e) {
         boolean release;
         lock.lock();
         try {
+            if (e.finished) {
+                return; // dropped when its executor threw, yet the executor kept it and ran it
+            }
+            e.finished = true;
             active--;
             live.remove(e.seq);
             release = state == State.DESTROYED && live.isEmpty() && takeReleaseLocked();

@@ -5,7 +5,12 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.kmod4j.internal.OwnedResource;
 import io.kmod4j.sync.Completion;
+import io.kmod4j.testing.Async;
 import io.kmod4j.testing.Await;
+import io.kmod4j.testing.ExecutorOwner;
+import io.kmod4j.testing.FaultyExecutor;
+import io.kmod4j.testing.InjectedError;
+import io.kmod4j.testing.ManualExecutor;
 import io.kmod4j.testing.ManualScheduler;
 import io.kmod4j.testing.TestOwner;
 import java.time.Duration;
@@ -218,6 +223,28 @@ class DelayedWorkTest {
         assertThat(clock.pending()).isZero();
         assertThat(owner.resourceCount()).isZero();
         assertThat(runs).hasValue(0);
+    }
+
+    @Test
+    void anErrorFromTheExecutorAtExpiryDropsTheWorkAndReachesTheClock() throws Exception {
+        ManualExecutor kworkers = new ManualExecutor();
+        FaultyExecutor faulty = new FaultyExecutor(kworkers);
+        DelayedWork dw = new ExecutorOwner(owner, faulty).call(() -> new DelayedWork("unlucky", runs::incrementAndGet));
+        dw.schedule(ms(10));
+        InjectedError error = new InjectedError("cannot start a kworker");
+        faulty.failNext(error);
+
+        assertThatThrownBy(() -> clock.advance(ms(10))).as("the Error reaches the clock's thread").isSameAs(error);
+        assertThat(Async.start("flusher", dw::flush).get()).isFalse();
+        assertThat(dw.isPending()).as("dropped, not pending for ever").isFalse();
+        assertThat(owner.resourceCount()).isZero();
+        assertThat(owner.dmesg()).contains("work 'unlucky' dropped: no kworker available");
+
+        dw.schedule(ms(1));
+        clock.advance(ms(1));
+        assertThat(kworkers.runAll()).isEqualTo(1);
+        assertThat(runs).hasValue(1);
+        assertThat(owner.resourceCount()).isZero();
     }
 
     @Test

@@ -13,6 +13,8 @@ import io.kmod4j.sync.Completion;
 import io.kmod4j.testing.Async;
 import io.kmod4j.testing.Await;
 import io.kmod4j.testing.ExecutorOwner;
+import io.kmod4j.testing.FaultyExecutor;
+import io.kmod4j.testing.InjectedError;
 import io.kmod4j.testing.ManualExecutor;
 import io.kmod4j.testing.TestOwner;
 import io.kmod4j.testing.UnprintableException;
@@ -613,6 +615,77 @@ class WorkTest {
             } finally {
                 kworker.shutdownNow();
             }
+        }
+    }
+
+    /**
+     * Errors (not refusals) from the machinery around a work: its executor while the queue hands
+     * the work to a kworker. Whatever step fails,
+     * the work ends idle with its registration given back, flush() and cancelSync() return, and
+     * the Error reaches whoever made the call. Queues a wedge could hang are destroyed in the test
+     * itself, on a thread that gives up, never in @AfterEach.
+     */
+    @Nested
+    class ErrorsFromTheMachinery {
+        private final ManualExecutor kworkers = new ManualExecutor();
+        private final FaultyExecutor faulty = new FaultyExecutor(kworkers);
+        private final ExecutorOwner manual = new ExecutorOwner(owner, kworkers);
+        private final ExecutorOwner failing = new ExecutorOwner(owner, faulty);
+        private final InjectedError error = new InjectedError("cannot start a kworker");
+
+        private void destroy(Workqueue wq) throws Exception {
+            Async.start("destroyer", () -> {
+                wq.destroy();
+                return null;
+            }).get();
+        }
+
+        @Test
+        void anErrorFromTheExecutorDropsTheWorkAndReachesTheCaller() throws Exception {
+            AtomicInteger runs = new AtomicInteger();
+            Work w = failing.call(() -> new Work("unlucky", runs::incrementAndGet));
+            faulty.failNext(error);
+
+            assertThatThrownBy(w::schedule).as("the executor's Error reaches the caller").isSameAs(error);
+            assertThat(Async.start("flusher", w::flush).get()).isFalse();
+            assertThat(w.isBusy()).as("dropped, not pending for ever").isFalse();
+            assertThat(owner.resourceCount()).as("its registration given back").isZero();
+            assertThat(Async.start("canceller", w::cancelSync).get()).isFalse();
+            assertThat(owner.dmesg()).contains("work 'unlucky' dropped: no kworker available (" + error + ")");
+            assertThat(failing.call(Workqueue::system).toString()).as("its slot given back")
+                    .contains("0 queued, 0 active");
+
+            assertThat(w.schedule()).as("usable again").isTrue();
+            assertThat(kworkers.runAll()).isEqualTo(1);
+            assertThat(runs).hasValue(1);
+            assertThat(owner.resourceCount()).isZero();
+        }
+
+        /**
+         * The queue cannot tell an executor that failed before taking the entry from one that
+         * took it and then failed, so it drops the entry either way; the late task must then
+         * neither run the work nor give the slot back a second time.
+         */
+        @Test
+        void anEntryTheExecutorKeptDespiteItsErrorNeitherRunsLateNorFreesItsSlotTwice() throws Exception {
+            Workqueue wq = owner.call(() -> Workqueue.createOrdered("strict"));
+            AtomicInteger runs = new AtomicInteger();
+            Work w = failing.call(() -> new Work("kept", runs::incrementAndGet));
+            faulty.failNextAfterHandingOver(error);
+
+            assertThatThrownBy(() -> w.queueOn(wq)).isSameAs(error);
+            assertThat(Async.start("flusher", w::flush).get()).isFalse();
+            assertThat(w.isBusy()).as("dropped, as if the executor had not kept it").isFalse();
+            assertThat(owner.resourceCount()).as("only the queue is left").isEqualTo(1);
+            assertThat(kworkers.runAll()).as("the task the executor kept").isEqualTo(1);
+            assertThat(runs).as("a dropped instance never runs").hasValue(0);
+            assertThat(wq.toString()).as("its slot given back once").contains("0 queued, 0 active");
+
+            assertThat(w.queueOn(wq)).isTrue();
+            assertThat(kworkers.runAll()).isEqualTo(1);
+            assertThat(runs).hasValue(1);
+            destroy(wq);
+            assertThat(owner.resourceCount()).isZero();
         }
     }
 

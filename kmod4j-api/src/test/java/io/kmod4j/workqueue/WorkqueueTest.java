@@ -9,6 +9,9 @@ import io.kmod4j.internal.OwnedResource;
 import io.kmod4j.sync.Completion;
 import io.kmod4j.testing.Async;
 import io.kmod4j.testing.Await;
+import io.kmod4j.testing.FaultyExecutor;
+import io.kmod4j.testing.InjectedError;
+import io.kmod4j.testing.ManualExecutor;
 import io.kmod4j.testing.TestOwner;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -230,6 +233,37 @@ class WorkqueueTest {
         Await.until("released", () -> owner.resourceCount() == 0);
         assertThat(runs).hasValue(0);
         Await.until("the blocker released too", () -> other.resourceCount() == 0);
+    }
+
+    /**
+     * One pump() hands several entries to kworkers only when several slots free up at once, which
+     * only races between kworkers bring about; so this test offers two entries and pumps itself.
+     * The executor's Error for the first must not strand the second, handed out in the same pump:
+     * it still goes to its kworker, every slot comes back, and flush() returns.
+     */
+    @Test
+    void anErrorStartingOneEntryDoesNotStrandTheOthersHandedOutWithIt() throws Exception {
+        ManualExecutor kworkers = new ManualExecutor();
+        FaultyExecutor faulty = new FaultyExecutor(kworkers);
+        InjectedError error = new InjectedError("cannot start a kworker");
+        Workqueue wq = owner.call(() -> Workqueue.create("wide", 4));
+        Work w = work("bystander", () -> { });
+        assertThat(wq.offer(new Workqueue.Entry(w, wq, faulty), false)).isTrue();
+        assertThat(wq.offer(new Workqueue.Entry(w, wq, kworkers), false)).isTrue();
+        faulty.failNext(error);
+
+        assertThatThrownBy(wq::pump).as("the Error reaches the caller").isSameAs(error);
+        assertThat(kworkers.runAll()).as("the second entry was still handed to its kworker").isEqualTo(1);
+        Async.start("flusher", () -> {
+            wq.flush();
+            return null;
+        }).get();
+        assertThat(wq.toString()).contains("0 queued, 0 active");
+        Async.start("destroyer", () -> {
+            wq.destroy();
+            return null;
+        }).get();
+        assertThat(owner.resourceCount()).isZero();
     }
 
     @Test
