@@ -24,7 +24,9 @@ final class Invoker {
     /**
      * Runs {@code body} with {@code owner} bound in {@link Ownership#CURRENT} (plus whatever
      * {@code carrier} binds) and the owner's context class loader, then restores the thread's
-     * loader and interrupt status. Never throws: an exception is reported as an oops.
+     * loader and interrupt status. What the body throws is reported as an oops, never passed on;
+     * only a failure of the machinery itself (the owner, or no memory, before the body starts)
+     * reaches the caller, which must still end the execution's bookkeeping.
      *
      * @param carrier the bindings, {@link Ownership#CURRENT} included
      * @param what {@code "work 'name'"} or {@code "timer 'name'"}, for the oops header

@@ -440,14 +440,26 @@ public sealed class Work permits DelayedWork {
         changed.signalAll();
     }
 
-    /** Runs {@code e}, then whatever was handed over meanwhile, on this kworker. */
+    /**
+     * Runs {@code e}, then whatever was handed over meanwhile, on this kworker. The function's
+     * own exceptions are oopses (Invoker). Anything else thrown on the way (an Error before the
+     * function starts, or from the queue starting the next work when this one gives its slot
+     * back) is passed on only once every execution begun here has ended and been accounted for:
+     * a work left running, or a registration left half released, would make flush(),
+     * cancelSync() and rmmod wait for ever.
+     */
     private void runFrom(Workqueue.Entry e) {
         Owner o = owner; // not cleared while running
+        Throwable failure = null;
         while (e != null) {
-            String context = "Workqueue: " + e.wq.name() + " " + name;
-            WorkFn f = fn;
-            Invoker.run(o, ScopedValue.where(Ownership.CURRENT, o).where(RUNNING, this), f::run,
-                    "work '" + name + "'", context);
+            try {
+                String context = "Workqueue: " + e.wq.name() + " " + name;
+                WorkFn f = fn;
+                Invoker.run(o, ScopedValue.where(Ownership.CURRENT, o).where(RUNNING, this), f::run,
+                        "work '" + name + "'", context);
+            } catch (RuntimeException | Error x) {
+                failure = Invoker.firstOf(failure, x); // the execution is over all the same
+            }
             Workqueue.Entry next = null;
             Workqueue.Entry stale = null;
             Registration idle = null;
@@ -470,14 +482,31 @@ public sealed class Work permits DelayedWork {
             } finally {
                 lock.unlock();
             }
-            e.wq.finished(e);
+            failure = finish(e, failure);
             if (stale != null) {
-                stale.wq.finished(stale);
+                failure = finish(stale, failure);
             }
             if (idle != null) {
-                finishRelease(o, idle);
+                try {
+                    finishRelease(o, idle);
+                } catch (RuntimeException | Error x) {
+                    failure = Invoker.firstOf(failure, x);
+                }
             }
-            e = next;
+            e = next; // begun already: it runs whatever was thrown
+        }
+        if (failure != null) {
+            Invoker.rethrow(failure);
+        }
+    }
+
+    /** Gives {@code e}'s slot back; what starting the next work throws is added to {@code failure}. */
+    private static Throwable finish(Workqueue.Entry e, Throwable failure) {
+        try {
+            e.wq.finished(e);
+            return failure;
+        } catch (RuntimeException | Error x) {
+            return Invoker.firstOf(failure, x);
         }
     }
 

@@ -14,6 +14,7 @@ import io.kmod4j.testing.Async;
 import io.kmod4j.testing.Await;
 import io.kmod4j.testing.ExecutorOwner;
 import io.kmod4j.testing.FaultyExecutor;
+import io.kmod4j.testing.FaultyOwner;
 import io.kmod4j.testing.InjectedError;
 import io.kmod4j.testing.ManualExecutor;
 import io.kmod4j.testing.TestOwner;
@@ -25,6 +26,7 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -620,7 +622,7 @@ class WorkTest {
 
     /**
      * Errors (not refusals) from the machinery around a work: its executor while the queue hands
-     * the work to a kworker. Whatever step fails,
+     * the work to a kworker, the owner while a kworker starts the function. Whatever step fails,
      * the work ends idle with its registration given back, flush() and cancelSync() return, and
      * the Error reaches whoever made the call. Queues a wedge could hang are destroyed in the test
      * itself, on a thread that gives up, never in @AfterEach.
@@ -656,6 +658,98 @@ class WorkTest {
                     .contains("0 queued, 0 active");
 
             assertThat(w.schedule()).as("usable again").isTrue();
+            assertThat(kworkers.runAll()).isEqualTo(1);
+            assertThat(runs).hasValue(1);
+            assertThat(owner.resourceCount()).isZero();
+        }
+
+        @Test
+        void aKworkerWhoseQueueFailsToStartTheNextWorkStillFinishesItsOwn() throws Exception {
+            Workqueue wq = owner.call(() -> Workqueue.createOrdered("one-at-a-time"));
+            AtomicInteger ranFirst = new AtomicInteger();
+            AtomicInteger ranSecond = new AtomicInteger();
+            Work first = manual.call(() -> new Work("first", ranFirst::incrementAndGet));
+            Work second = failing.call(() -> new Work("second", ranSecond::incrementAndGet));
+            assertThat(first.queueOn(wq)).isTrue();
+            assertThat(second.queueOn(wq)).as("waits for the first's slot").isTrue();
+            faulty.failNext(error);
+
+            // The first ends; giving back its slot starts the second, whose executor fails.
+            assertThatThrownBy(kworkers::runAll).as("the kworker passes the Error on, after its bookkeeping")
+                    .isSameAs(error);
+            assertThat(Async.start("canceller", first::cancelSync).get()).isFalse();
+            assertThat(ranFirst).hasValue(1);
+            assertThat(owner.resourceCount()).as("both registrations given back: only the queue is left")
+                    .isEqualTo(1);
+            assertThat(second.isBusy()).as("dropped, not pending for ever").isFalse();
+            assertThat(Async.start("flusher", second::flush).get()).isFalse();
+            Async.start("queue flusher", () -> {
+                wq.flush();
+                return null;
+            }).get();
+            assertThat(wq.toString()).contains("0 queued, 0 active");
+
+            assertThat(first.queueOn(wq)).isTrue();
+            assertThat(second.queueOn(wq)).isTrue();
+            assertThat(kworkers.runAll()).isEqualTo(2);
+            assertThat(ranFirst).hasValue(2);
+            assertThat(ranSecond).hasValue(1);
+            destroy(wq);
+            assertThat(owner.resourceCount()).isZero();
+        }
+
+        @Test
+        void anInstanceHandedOverToTheKworkerStillRunsWhenTheQueueFailsInBetween() throws Exception {
+            Workqueue wq = owner.call(() -> Workqueue.create("two-at-a-time", 2));
+            List<String> ranOn = Collections.synchronizedList(new ArrayList<>());
+            Completion firstStarted = new Completion();
+            Work w = manual.call(() -> new Work("handed-over", () -> {
+                ranOn.add(Thread.currentThread().getName());
+                if (ranOn.size() == 1) {
+                    firstStarted.complete();
+                    gate.awaitUninterruptibly();
+                }
+            }));
+            AtomicInteger ranOther = new AtomicInteger();
+            Work other = failing.call(() -> new Work("unlucky", ranOther::incrementAndGet));
+            assertThat(w.queueOn(wq)).isTrue();
+            Async<Integer> kworkerA = Async.start("kworker-a", kworkers::runAll);
+            firstStarted.awaitUninterruptibly();
+            assertThat(w.queueOn(wq)).isTrue();
+            assertThat(Async.start("kworker-b", kworkers::runAll).get()).as("handed over to kworker-a").isEqualTo(1);
+            assertThat(other.queueOn(wq)).as("waits: both slots are taken").isTrue();
+            faulty.failNext(error);
+
+            // kworker-a ends the first execution and takes the handed-over instance (now running);
+            // giving back the first's slot then fails to start `other`.
+            gate.completeAll();
+            assertThatThrownBy(kworkerA::get).isInstanceOf(ExecutionException.class).cause().isSameAs(error);
+            assertThat(Async.start("canceller", w::cancelSync).get()).isFalse();
+            assertThat(ranOn).as("the handed-over instance still ran").containsExactly("kworker-a", "kworker-a");
+            assertThat(w.isBusy()).isFalse();
+            assertThat(other.isBusy()).isFalse();
+            assertThat(ranOther).hasValue(0);
+            assertThat(owner.resourceCount()).as("only the queue is left").isEqualTo(1);
+            assertThat(wq.toString()).contains("0 queued, 0 active");
+            destroy(wq);
+        }
+
+        @Test
+        void anErrorBeforeTheFunctionStartsStillEndsTheExecution() throws Exception {
+            FaultyOwner broken = new FaultyOwner(manual);
+            AtomicInteger runs = new AtomicInteger();
+            Work w = broken.call(() -> new Work("never-started", runs::incrementAndGet));
+            assertThat(w.schedule()).isTrue();
+            broken.failNextContextClassLoader(error);
+
+            assertThatThrownBy(kworkers::runAll).as("the kworker passes the Error on").isSameAs(error);
+            assertThat(Async.start("canceller", w::cancelSync).get()).isFalse();
+            assertThat(runs).hasValue(0);
+            assertThat(w.isBusy()).as("not left running for ever").isFalse();
+            assertThat(owner.resourceCount()).isZero();
+            assertThat(Async.start("flusher", w::flush).get()).isFalse();
+
+            assertThat(w.schedule()).isTrue();
             assertThat(kworkers.runAll()).isEqualTo(1);
             assertThat(runs).hasValue(1);
             assertThat(owner.resourceCount()).isZero();
