@@ -318,33 +318,48 @@ public sealed class Work permits DelayedWork {
     private void timerFired(Object token) {
         Workqueue wq;
         boolean accepted;
-        lock.lock();
         try {
-            if (timerToken != token) {
-                return; // cancelled, re-armed or flushed meanwhile
+            lock.lock();
+            try {
+                if (timerToken != token) {
+                    return; // cancelled, re-armed or flushed meanwhile
+                }
+                timer = null;
+                timerToken = null;
+                wq = target;
+                accepted = queueNowLocked();
+            } finally {
+                lock.unlock();
             }
-            timer = null;
-            timerToken = null;
-            wq = target;
-            accepted = queueNowLocked();
-        } finally {
-            lock.unlock();
+        } catch (RuntimeException | Error x) {
+            releaseIfIdle(); // queueNowLocked dropped the instance: give back its registration
+            throw x;
         }
         afterTimer(wq, accepted);
     }
 
-    /** Moves a pending instance from its timer to its workqueue; drops it if the queue refuses. */
+    /**
+     * Moves a pending instance from its timer to its workqueue. Drops it if the queue refuses, or
+     * if queueing throws (out of memory, the owner): with neither timer nor entry it would stay
+     * pending for ever. The caller releases the registration after unlocking.
+     */
     private boolean queueNowLocked() {
-        Workqueue.Entry e = new Workqueue.Entry(this, target, owner.workExecutor());
-        if (target.offer(e, false)) {
-            queued = e;
-            return true;
+        boolean offered = false;
+        try {
+            Workqueue.Entry e = new Workqueue.Entry(this, target, owner.workExecutor());
+            offered = target.offer(e, false);
+            if (offered) {
+                queued = e;
+            }
+        } finally {
+            if (!offered) {
+                target = null;
+                pending = false;
+                discardedGen = queuedGen;
+                changed.signalAll();
+            }
         }
-        target = null;
-        pending = false;
-        discardedGen = queuedGen;
-        changed.signalAll();
-        return false;
+        return offered;
     }
 
     private void afterTimer(Workqueue wq, boolean accepted) {
@@ -353,11 +368,14 @@ public sealed class Work permits DelayedWork {
             return;
         }
         Owner o = owner;
-        if (o != null) {
-            o.printk(Level.WARNING, "workqueue '" + wq.name() + "' is " + wq.state().name().toLowerCase(Locale.ROOT)
-                    + ": delayed work '" + name + "' dropped");
+        try {
+            if (o != null) {
+                o.printk(Level.WARNING, "workqueue '" + wq.name() + "' is "
+                        + wq.state().name().toLowerCase(Locale.ROOT) + ": delayed work '" + name + "' dropped");
+            }
+        } finally {
+            releaseIfIdle();
         }
-        releaseIfIdle();
     }
 
     // ---------------------------------------------------------------- execution (kworker side)
@@ -531,19 +549,24 @@ public sealed class Work permits DelayedWork {
         Workqueue wq = null;
         boolean accepted = false;
         long gen;
-        lock.lock();
         try {
-            refuseBehindCallerLocked();
-            if (timerToken != null) { // flush_delayed_work: no point waiting for the timer
-                timer.cancel();
-                timer = null;
-                timerToken = null;
-                wq = target;
-                accepted = queueNowLocked();
+            lock.lock();
+            try {
+                refuseBehindCallerLocked();
+                if (timerToken != null) { // flush_delayed_work: no point waiting for the timer
+                    timer.cancel();
+                    timer = null;
+                    timerToken = null;
+                    wq = target;
+                    accepted = queueNowLocked();
+                }
+                gen = lastInstanceLocked();
+            } finally {
+                lock.unlock();
             }
-            gen = lastInstanceLocked();
-        } finally {
-            lock.unlock();
+        } catch (RuntimeException | Error x) {
+            releaseIfIdle(); // if queueNowLocked dropped the instance, give back its registration
+            throw x;
         }
         if (wq != null) {
             afterTimer(wq, accepted);

@@ -9,6 +9,7 @@ import io.kmod4j.testing.Async;
 import io.kmod4j.testing.Await;
 import io.kmod4j.testing.ExecutorOwner;
 import io.kmod4j.testing.FaultyExecutor;
+import io.kmod4j.testing.FaultyOwner;
 import io.kmod4j.testing.InjectedError;
 import io.kmod4j.testing.ManualExecutor;
 import io.kmod4j.testing.ManualScheduler;
@@ -223,6 +224,46 @@ class DelayedWorkTest {
         assertThat(clock.pending()).isZero();
         assertThat(owner.resourceCount()).isZero();
         assertThat(runs).hasValue(0);
+    }
+
+    @Test
+    void anErrorQueueingTheWorkAtExpiryDropsItAndReachesTheClock() throws Exception {
+        FaultyOwner broken = new FaultyOwner(owner);
+        DelayedWork dw = broken.call(() -> new DelayedWork("expired", runs::incrementAndGet));
+        assertThat(dw.schedule(ms(10))).isTrue();
+        InjectedError error = new InjectedError("no memory to queue it");
+        broken.failNextWorkExecutor(error);
+
+        assertThatThrownBy(() -> clock.advance(ms(10))).as("the Error reaches the clock's thread").isSameAs(error);
+        assertThat(Async.start("flusher", dw::flush).get()).isFalse();
+        assertThat(dw.isPending()).as("dropped, not pending for ever").isFalse();
+        assertThat(owner.resourceCount()).as("its registration given back").isZero();
+        assertThat(Async.start("canceller", dw::cancelSync).get()).isFalse();
+
+        assertThat(dw.schedule(ms(1))).as("usable again").isTrue();
+        clock.advance(ms(1));
+        dw.flush();
+        assertThat(runs).hasValue(1);
+        assertThat(owner.resourceCount()).isZero();
+    }
+
+    @Test
+    void anErrorQueueingTheWorkFromFlushDropsItAndReachesTheFlusher() throws Exception {
+        FaultyOwner broken = new FaultyOwner(owner);
+        DelayedWork dw = broken.call(() -> new DelayedWork("hurried", runs::incrementAndGet));
+        dw.schedule(Duration.ofHours(1));
+        InjectedError error = new InjectedError("no memory to queue it");
+        broken.failNextWorkExecutor(error);
+
+        assertThatThrownBy(dw::flush).as("the Error reaches the flusher").isSameAs(error);
+        assertThat(Async.start("flusher", dw::flush).get()).isFalse();
+        assertThat(dw.isPending()).as("dropped, not pending for ever").isFalse();
+        assertThat(clock.pending()).as("the timer was cancelled").isZero();
+        assertThat(owner.resourceCount()).as("its registration given back").isZero();
+
+        dw.schedule(Duration.ofHours(1));
+        assertThat(dw.flush()).isTrue();
+        assertThat(runs).hasValue(1);
     }
 
     @Test
