@@ -1,5 +1,6 @@
 package io.kmod4j.workqueue;
 
+import io.kmod4j.internal.Oops;
 import io.kmod4j.internal.OwnedResource;
 import io.kmod4j.internal.Owner;
 import io.kmod4j.internal.Ownership;
@@ -60,6 +61,11 @@ public final class KTimer {
      * Registrations follow the same one-per-busy-spell rule as Work (see Registration).
      * Lock order: timer lock -> scheduler. Owner methods, executors and the callback run with no
      * lock held.
+     *
+     * `dispatch` numbers the expiries handed to a kworker. Whoever moves it on first owns that
+     * expiry: the kworker when it starts it, or expire() when the executor threw and the expiry is
+     * dropped. An executor that throws may still have kept the task (ThreadPoolExecutor can); the
+     * late task then finds its number stale and runs nothing.
      */
 
     private final String name;
@@ -77,6 +83,7 @@ public final class KTimer {
     private Object token;
     private boolean due;
     private boolean active;
+    private long dispatch;
     private int deleting;
     private boolean shutdown;
     private boolean stopped;
@@ -274,9 +281,14 @@ public final class KTimer {
 
     // ---------------------------------------------------------------- expiry
 
-    /** On the clock's thread: hand the callback to a kworker, or defer it while one runs. */
+    /**
+     * On the clock's thread: hand the callback to a kworker, or defer it while one runs. If the
+     * executor refuses or throws, the expiry is dropped with a warning; what it threw, other than
+     * a refusal, then goes on to the clock's thread.
+     */
     private void expire(Object t) {
         Owner o;
+        long d;
         lock.lock();
         try {
             if (token != t) {
@@ -290,31 +302,61 @@ public final class KTimer {
             token = null;
             armed = false;
             active = true;
+            d = ++dispatch;
             o = owner;
             changed.signalAll();
         } finally {
             lock.unlock();
         }
         try {
-            o.workExecutor().execute(this::runCallback);
-        } catch (RejectedExecutionException e) {
-            lock.lock();
-            try {
-                active = false;
-                changed.signalAll();
-            } finally {
-                lock.unlock();
+            o.workExecutor().execute(() -> runCallback(d));
+        } catch (RuntimeException | Error e) {
+            notStarted(o, d, e);
+            if (!(e instanceof RejectedExecutionException)) {
+                throw e;
             }
-            o.printk(Level.WARNING, "timer '" + name + "' expiry dropped: no kworker available (" + e + ")");
+        }
+    }
+
+    /** No kworker took expiry {@code d}: drop it, unless a kworker started it after all. */
+    private void notStarted(Owner o, long d, Throwable why) {
+        boolean dropped = false;
+        lock.lock();
+        try {
+            if (dispatch == d) {
+                dispatch++; // a task the executor kept anyway finds itself stale
+                active = false;
+                dropped = true;
+                changed.signalAll();
+            }
+        } finally {
+            lock.unlock();
+        }
+        if (!dropped) {
+            return;
+        }
+        try {
+            o.printk(Level.WARNING, "timer '" + name + "' expiry dropped: no kworker available ("
+                    + Oops.printable(why) + ")");
+        } finally {
             releaseIfIdle();
         }
     }
 
-    /** On a kworker: run the callback, and again for every expiry that came meanwhile. */
-    private void runCallback() {
+    /**
+     * On a kworker: run the callback for expiry {@code d}, and again for every expiry that came
+     * meanwhile. Anything thrown other than by the callback (an oops) is passed on only after the
+     * timer is idle again and released: left active, it would make deleteSync() and rmmod wait
+     * for ever.
+     */
+    private void runCallback(long d) {
         Owner o;
         lock.lock();
         try {
+            if (dispatch != d) {
+                return; // dropped when the executor threw, which kept the task all the same
+            }
+            dispatch++; // started: expire() must not drop it now
             if (stopped) { // the owner went away between expiry and now: run none of its code
                 active = false;
                 changed.signalAll();
@@ -330,10 +372,15 @@ public final class KTimer {
             releaseIfIdle();
             return;
         }
+        Throwable failure = null;
         boolean again = true;
         while (again) {
-            TimerFn f = fn;
-            Invoker.run(o, ScopedValue.where(Ownership.CURRENT, o), f::run, "timer '" + name + "'", null);
+            try {
+                TimerFn f = fn;
+                Invoker.run(o, ScopedValue.where(Ownership.CURRENT, o), f::run, "timer '" + name + "'", null);
+            } catch (RuntimeException | Error x) {
+                failure = Invoker.firstOf(failure, x); // the callback is over all the same
+            }
             lock.lock();
             try {
                 again = due && !stopped;
@@ -351,7 +398,14 @@ public final class KTimer {
                 lock.unlock();
             }
         }
-        releaseIfIdle();
+        try {
+            releaseIfIdle();
+        } catch (RuntimeException | Error x) {
+            failure = Invoker.firstOf(failure, x);
+        }
+        if (failure != null) {
+            Invoker.rethrow(failure);
+        }
     }
 
     // ---------------------------------------------------------------- ownership

@@ -11,6 +11,9 @@ import io.kmod4j.sync.Completion;
 import io.kmod4j.testing.Async;
 import io.kmod4j.testing.Await;
 import io.kmod4j.testing.ExecutorOwner;
+import io.kmod4j.testing.FaultyExecutor;
+import io.kmod4j.testing.FaultyOwner;
+import io.kmod4j.testing.InjectedError;
 import io.kmod4j.testing.ManualExecutor;
 import io.kmod4j.testing.ManualScheduler;
 import io.kmod4j.testing.TestOwner;
@@ -279,6 +282,77 @@ class KTimerTest {
         t.modify(Duration.ZERO);
         clock.runDue();
         Await.until("ran again", () -> runs.get() == 2);
+    }
+
+    @Test
+    void anErrorFromTheExecutorAtExpiryDropsTheExpiryAndReachesTheClock() throws Exception {
+        ManualExecutor kworkers = new ManualExecutor();
+        FaultyExecutor faulty = new FaultyExecutor(kworkers);
+        KTimer t = new ExecutorOwner(owner, faulty).call(() -> new KTimer("unlucky", runs::incrementAndGet));
+        t.modify(Duration.ZERO);
+        InjectedError error = new InjectedError("cannot start a kworker");
+        faulty.failNext(error);
+
+        assertThatThrownBy(clock::runDue).as("the Error reaches the clock's thread").isSameAs(error);
+        assertThat(Async.start("deleter", t::deleteSync).get()).isFalse();
+        assertThat(t.isPending()).isFalse();
+        assertThat(owner.resourceCount()).as("not left expired for ever: released").isZero();
+        assertThat(owner.dmesg()).contains("timer 'unlucky' expiry dropped: no kworker available (" + error + ")");
+
+        assertThat(t.modify(Duration.ZERO)).as("usable again").isFalse();
+        clock.runDue();
+        assertThat(kworkers.runAll()).isEqualTo(1);
+        assertThat(runs).hasValue(1);
+        assertThat(owner.resourceCount()).isZero();
+    }
+
+    /**
+     * The timer cannot tell an executor that failed before taking the callback from one that took
+     * it and then failed, so it drops the expiry either way; the late task must not run it then.
+     */
+    @Test
+    void aCallbackTheExecutorKeptDespiteItsErrorDoesNotRunLate() throws Exception {
+        ManualExecutor kworkers = new ManualExecutor();
+        FaultyExecutor faulty = new FaultyExecutor(kworkers);
+        KTimer t = new ExecutorOwner(owner, faulty).call(() -> new KTimer("kept", runs::incrementAndGet));
+        t.modify(Duration.ZERO);
+        InjectedError error = new InjectedError("cannot start a kworker");
+        faulty.failNextAfterHandingOver(error);
+
+        assertThatThrownBy(clock::runDue).isSameAs(error);
+        assertThat(Async.start("deleter", t::deleteSync).get()).isFalse();
+        assertThat(owner.resourceCount()).as("dropped, as if the executor had not kept it").isZero();
+        assertThat(kworkers.runAll()).as("the task the executor kept").isEqualTo(1);
+        assertThat(runs).as("a dropped expiry never runs").hasValue(0);
+        assertThat(owner.resourceCount()).isZero();
+
+        t.modify(Duration.ZERO);
+        clock.runDue();
+        assertThat(kworkers.runAll()).isEqualTo(1);
+        assertThat(runs).hasValue(1);
+        assertThat(owner.resourceCount()).isZero();
+    }
+
+    @Test
+    void anErrorBeforeTheCallbackStartsStillEndsTheExpiry() throws Exception {
+        ManualExecutor kworkers = new ManualExecutor();
+        FaultyOwner broken = new FaultyOwner(new ExecutorOwner(owner, kworkers));
+        KTimer t = broken.call(() -> new KTimer("never-started", runs::incrementAndGet));
+        t.modify(Duration.ZERO);
+        clock.runDue();
+        InjectedError error = new InjectedError("no memory to start the callback");
+        broken.failNextContextClassLoader(error);
+
+        assertThatThrownBy(kworkers::runAll).as("the kworker passes the Error on").isSameAs(error);
+        assertThat(Async.start("deleter", t::deleteSync).get()).isFalse();
+        assertThat(runs).hasValue(0);
+        assertThat(owner.resourceCount()).as("not left running for ever: released").isZero();
+
+        t.modify(Duration.ZERO);
+        clock.runDue();
+        assertThat(kworkers.runAll()).isEqualTo(1);
+        assertThat(runs).hasValue(1);
+        assertThat(owner.resourceCount()).isZero();
     }
 
     @Test
