@@ -38,6 +38,9 @@ import java.util.concurrent.locks.ReentrantLock;
  *       returned, then runs again, as Linux's per-CPU timer bases serialise it.
  *   <li>An exception escaping the callback is an <em>oops</em>: logged at {@code ALERT} with the
  *       stack, the owner is tainted {@link io.kmod4j.Taint#DIE 'D'}; the timer stays usable.
+ *   <li>If no kworker can be had at expiry (the owner's executor refuses, or throws an
+ *       {@link Error}), that expiry is dropped with a warning and the timer stays usable; an Error
+ *       is then passed on to the clock's thread.
  *   <li>{@link #shutdown()} ends it for good: later {@link #modify} calls are ignored.
  * </ul>
  *

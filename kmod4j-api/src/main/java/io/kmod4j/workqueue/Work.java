@@ -41,6 +41,12 @@ import java.util.concurrent.locks.ReentrantLock;
  *       kworker's name, the owner, the workqueue and the stack, and the owner is tainted
  *       {@link io.kmod4j.Taint#DIE 'D'}. Linux would kill the kworker; here the work stays usable
  *       and may be queued again.
+ *   <li>If no kworker can be had for it (the owner's executor refuses it, or throws an
+ *       {@link Error} such as {@code OutOfMemoryError}), the pending instance is dropped with a
+ *       warning, as if cancelled, and the work stays usable. An Error is then passed on to the
+ *       thread that was handing the work over: the caller of {@link #schedule()} or
+ *       {@link #queueOn}, the clock's thread (or the caller of {@link #flush()}) for a delayed
+ *       work, or a kworker whose finished work freed the slot.
  * </ul>
  *
  * <h2>Execution</h2>
