@@ -32,8 +32,7 @@ import java.util.concurrent.locks.LockSupport;
  * </ul>
  *
  * <h2>How a wait ends</h2>
- * Every wait variant takes tokens and queues the same way ({@code do_wait_for_common} in Linux),
- * and all share these rules:
+ * Every wait variant is a thin wrapper over one routine, and all share these rules:
  * <ul>
  *   <li>A wait that finds a token takes it and returns at once, <em>even if the thread's interrupt
  *       status is set</em>; the interrupt status is left as it was.
@@ -291,17 +290,24 @@ public final class Completion {
      * does not end the wait, but the thread's interrupt status is set again on return.
      */
     public void awaitUninterruptibly() {
+        // The most used wait, kept small enough to be inlined into its caller: on a virtual
+        // thread every frame on the stack at park() is copied out and back in, and the general
+        // routine (block) is too big to inline, so it would add a frame to every sleep.
         if (tryTake()) {
             return;
         }
         Thread me = Thread.currentThread();
         Node node = enqueue(me);
-        if (node != TAKEN) {
-            try {
-                sleep(node, me, false);
-            } catch (InterruptedException impossible) {
-                throw new AssertionError("an uninterruptible wait was interrupted", impossible);
-            }
+        if (node == TAKEN) {
+            return;
+        }
+        boolean interrupted = false;
+        while (!granted(node, me)) {
+            LockSupport.park(this);
+            interrupted |= Thread.interrupted(); // cleared so that park() sleeps again; set again below
+        }
+        if (interrupted) {
+            me.interrupt();
         }
     }
 
@@ -332,17 +338,7 @@ public final class Completion {
      *     token was available; the interrupt status is cleared, as in {@code java.util.concurrent}
      */
     public void await() throws InterruptedException {
-        if (tryTake()) {
-            return; // a present token wins, even over a pending interrupt
-        }
-        if (Thread.interrupted()) {
-            throw new InterruptedException();
-        }
-        Thread me = Thread.currentThread();
-        Node node = enqueue(me);
-        if (node != TAKEN) {
-            sleep(node, me, true);
-        }
+        doWait(FOREVER, true);
     }
 
     /**
@@ -421,8 +417,7 @@ public final class Completion {
     }
 
     /**
-     * The timed waits ({@code do_wait_for_common} with a timeout). The untimed ones do the same
-     * steps inline: see {@link #sleep}.
+     * The one wait routine ({@code do_wait_for_common}); every public wait is a thin wrapper.
      *
      * @param nanos timeout, {@link #FOREVER} for none, zero or less for "do not block"
      * @param interruptible whether an interrupt ends the wait
@@ -493,53 +488,26 @@ public final class Completion {
         }
     }
 
-    /**
-     * Sleeps until granted, without a deadline. The two untimed waits, the common ones, call it
-     * after {@link #enqueue}, and it is kept small so that the JIT inlines it, and them, into the
-     * caller: on a virtual thread every frame on the stack at {@code park()} is copied out at the
-     * sleep and back in at the wake-up, and an extra frame there measurably slowed every round
-     * trip (decision 0012). Keep rare work (leaving the queue) in the methods it calls.
-     */
-    private void sleep(Node node, Thread me, boolean interruptible) throws InterruptedException {
-        boolean interrupted = false;
-        while (!granted(node, me)) {
-            LockSupport.park(this);
-            if (Thread.interrupted()) {
-                if (interruptible) {
-                    if (leave(node, me)) {
-                        me.interrupt(); // token and interrupt together: the token wins, status kept
-                        return;
-                    }
-                    throw new InterruptedException();
-                }
-                interrupted = true; // cleared so that park() sleeps again; set again on return
-            }
-        }
-        if (interrupted) {
-            me.interrupt();
-        }
-    }
-
-    /** The timed waits: queues the caller, or takes a token that arrived meanwhile, then sleeps until granted or given up. */
+    /** Queues the caller, or takes a token that arrived meanwhile, then sleeps until granted or given up. */
     private boolean block(long nanos, boolean interruptible) throws InterruptedException {
+        final long deadline = nanos == FOREVER ? 0 : System.nanoTime() + nanos;
         final Thread me = Thread.currentThread();
         final Node node = enqueue(me);
         if (node == TAKEN) {
             return true;
         }
-        if (nanos == FOREVER) { // a timeout too long to matter (MAX_SCHEDULE_TIMEOUT)
-            sleep(node, me, interruptible);
-            return true;
-        }
-        final long deadline = System.nanoTime() + nanos;
         boolean interrupted = false;
         try {
             while (!granted(node, me)) {
-                long remaining = deadline - System.nanoTime();
-                if (remaining <= 0) {
-                    return leave(node, me); // a token granted as the deadline passed still counts
+                if (nanos == FOREVER) {
+                    LockSupport.park(this);
+                } else {
+                    long remaining = deadline - System.nanoTime();
+                    if (remaining <= 0) {
+                        return leave(node, me); // a token granted as the deadline passed still counts
+                    }
+                    timedPark.parkNanos(this, remaining);
                 }
-                timedPark.parkNanos(this, remaining);
                 if (Thread.interrupted()) {
                     interrupted = true;
                     if (interruptible) {
