@@ -141,20 +141,10 @@ public final class Completion {
 
     /** A blocked waiter behind the lone one. */
     private static final class Node {
-        final Thread thread;
+        final Thread thread = Thread.currentThread();
         Node next;       // under LOCKED
         boolean granted; // written under LOCKED with release by the completer that picked it
-
-        Node(Thread thread) {
-            this.thread = thread;
-        }
     }
-
-    /** What {@link #enqueue} returns when it took a token instead of queuing: nothing to wait for. */
-    private static final Node TAKEN = new Node(null);
-
-    /** What {@link #enqueue} returns when the caller waits in the {@code lone} slot. */
-    private static final Node LONE_WAITER = new Node(null);
 
     private volatile long state;
     private Thread lone;          // the first waiter, when it came to an empty queue; see Overview
@@ -290,24 +280,12 @@ public final class Completion {
      * does not end the wait, but the thread's interrupt status is set again on return.
      */
     public void awaitUninterruptibly() {
-        // The most used wait, kept small enough to be inlined into its caller: on a virtual
-        // thread every frame on the stack at park() is copied out and back in, and the general
-        // routine (block) is too big to inline, so it would add a frame to every sleep.
-        if (tryTake()) {
-            return;
-        }
-        Thread me = Thread.currentThread();
-        Node node = enqueue(me);
-        if (node == TAKEN) {
-            return;
-        }
-        boolean interrupted = false;
-        while (!granted(node, me)) {
-            LockSupport.park(this);
-            interrupted |= Thread.interrupted(); // cleared so that park() sleeps again; set again below
-        }
-        if (interrupted) {
-            me.interrupt();
+        if (!tryTake()) {
+            try {
+                block(FOREVER, false);
+            } catch (InterruptedException impossible) {
+                throw new AssertionError("an uninterruptible wait was interrupted", impossible);
+            }
         }
     }
 
@@ -436,23 +414,20 @@ public final class Completion {
         return block(nanos, interruptible);
     }
 
-    /**
-     * Queues the caller, or takes a token that arrived since it last looked.
-     *
-     * @return {@link #TAKEN} if it took a token (or found the completion sticky),
-     *     {@link #LONE_WAITER} if it waits in the lone slot, else its node in the queue
-     */
-    private Node enqueue(Thread me) {
-        Node node = null;
+    /** Queues the caller, or takes a token that arrived meanwhile, then sleeps until granted or given up. */
+    private boolean block(long nanos, boolean interruptible) throws InterruptedException {
+        final long deadline = nanos == FOREVER ? 0 : System.nanoTime() + nanos;
+        final Thread me = Thread.currentThread();
+        Node node = null; // stays null if this waiter is the lone one
         for (int spins = 0; ; ) {
             long s = state;
             int n = count(s);
             if (n == STICKY) {
-                return TAKEN;
+                return true;
             }
             if (n > 0) { // a token came since tryTake(): nobody is queued, so it is ours to take
                 if (STATE.compareAndSet(this, s, s - 1)) {
-                    return TAKEN;
+                    return true;
                 }
                 continue;
             }
@@ -466,13 +441,14 @@ public final class Completion {
                     // the null that granted it, and must still see what its completer wrote.
                     LONE.setRelease(this, me);
                     unlock(s | WAITERS);
-                    return LONE_WAITER;
+                    node = null;
+                    break;
                 }
                 continue;
             }
             if (node == null) {
-                node = new Node(me); // outside the lock
-                continue;            // and look again: the state may have changed meanwhile
+                node = new Node(); // outside the lock
+                continue;          // and look again: the state may have changed meanwhile
             }
             if (STATE.compareAndSet(this, s, s | LOCKED)) {
                 if (tail == null) {
@@ -483,18 +459,8 @@ public final class Completion {
                 tail = node;
                 queued++;
                 unlock(s);
-                return node;
+                break;
             }
-        }
-    }
-
-    /** Queues the caller, or takes a token that arrived meanwhile, then sleeps until granted or given up. */
-    private boolean block(long nanos, boolean interruptible) throws InterruptedException {
-        final long deadline = nanos == FOREVER ? 0 : System.nanoTime() + nanos;
-        final Thread me = Thread.currentThread();
-        final Node node = enqueue(me);
-        if (node == TAKEN) {
-            return true;
         }
         boolean interrupted = false;
         try {
@@ -529,7 +495,7 @@ public final class Completion {
 
     /** Whether a completer has picked this waiter: its node granted, or its lone slot emptied. */
     private boolean granted(Node node, Thread me) {
-        return node == LONE_WAITER ? LONE.getAcquire(this) != me : (boolean) GRANTED.getAcquire(node);
+        return node == null ? LONE.getAcquire(this) != me : (boolean) GRANTED.getAcquire(node);
     }
 
     /** Gives up a wait: @return true if the waiter was granted after all (keep the token). */
@@ -554,7 +520,7 @@ public final class Completion {
                     unlock(s);
                     return true;
                 }
-                if (node == LONE_WAITER) {
+                if (node == null) {
                     // Release: an earlier lone waiter may read this null as its grant.
                     LONE.setRelease(this, null);
                 } else {
