@@ -3,8 +3,11 @@
 # with a thread dump of it. For hunting a lost wake-up that shows only now and then (decision
 # 0012, last addendum): a hung fork otherwise sits there until JMH's 10-minute iteration timeout.
 #
-#   scripts/bench-stall-hunt.sh JAR BENCHMARK FORKS [LOG]
+#   scripts/bench-stall-hunt.sh JAR BENCHMARK FORKS [JMH options...]
 #   scripts/bench-stall-hunt.sh kmod4j-bench/target/benchmarks.jar CompletionRoundTripVirtual.completion 60
+#   scripts/bench-stall-hunt.sh JAR CompletionRoundTripVirtual.completion 100 -jvmArgsAppend -XX:TieredStopAtLevel=1
+#
+# The log goes to $STALL_LOG (default /tmp/bench-stall-hunt.log).
 #
 # Each fork runs one 1 s warm-up and one 1 s measurement iteration, so most of its time is spent
 # while the JIT is still compiling, where the one hang seen so far happened. A fork counts as
@@ -13,16 +16,17 @@
 set -u
 
 if [ $# -lt 3 ] || ! [ -f "$1" ] || ! [[ "$3" =~ ^[0-9]+$ ]]; then
-  echo "usage: $0 JAR BENCHMARK FORKS [LOG]   (JAR must exist, FORKS a number)" >&2
+  echo "usage: $0 JAR BENCHMARK FORKS [JMH options...]   (JAR must exist, FORKS a number)" >&2
   exit 2
 fi
-jar=$1 bench=$2 forks=$3 log=${4:-/tmp/bench-stall-hunt.log}
+jar=$1 bench=$2 forks=$3 log=${STALL_LOG:-/tmp/bench-stall-hunt.log}
+shift 3
 
 here=$(cd "$(dirname "$0")" && pwd)
 . "$here/jdk25.sh"
 kmod4j_select_jdk25
 
-java -jar "$jar" "$bench" -f "$forks" -wi 1 -w 1s -i 1 -r 1s > "$log" 2>&1 &
+java -jar "$jar" "$bench" -f "$forks" -wi 1 -w 1s -i 1 -r 1s "$@" > "$log" 2>&1 &
 runner=$!
 status=0
 while kill -0 "$runner" 2>/dev/null; do
