@@ -17,6 +17,7 @@ import java.util.Optional;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 
 /**
  * The firmware loader's ops ({@code kmod4j fw ...}): the search path, held images, the fallback
@@ -132,12 +133,15 @@ final class FirmwareOps {
         FirmwareLoader fw = r.kernel().firmware();
         String upload = fw.uploadStatus(name).name(); // the device's upload, if a device was named
         long started = System.nanoTime();
-        fw.upload(upload, file);
-        UploadStatus first = fw.uploadStatus(upload);
+        // The upload's own view, not a second lookup by name: the device may be removed (and the
+        // upload unregistered) at any moment from here, and the client must still learn how its
+        // upload ended rather than get ENOENT for a name that was just there.
+        Supplier<UploadStatus> view = fw.upload(upload, file);
+        UploadStatus first = view.get();
         if (!wait) {
             return Json.encode(first);
         }
-        return new Streamed(Json.encode(first), sink -> follow(fw, upload, first, started, sink));
+        return new Streamed(Json.encode(first), sink -> follow(fw, upload, view, first, started, sink));
     }
 
     /**
@@ -148,16 +152,16 @@ final class FirmwareOps {
      * upload's snapshot is read on every round (after each batch of reports, and every
      * {@link #RECHECK} without one) and sent when it is newer than what was sent. The snapshot
      * alone decides the end: idle reports are not streamed, since one could be a previous upload's
-     * arriving late from its worker; the idle snapshot is, and closes the stream (if the upload was
-     * unregistered meanwhile, its own last idle report stands in). A report older than one already
-     * sent (the snapshot overtook it) is dropped, so states and bytes written only move forward;
+     * arriving late from its worker; the idle snapshot is, and closes the stream. The snapshot is
+     * read from the upload's own view, which still answers once the upload is unregistered (its
+     * device removed, its driver unloaded), with the state it ended in. A report older than one
+     * already sent (the snapshot overtook it) is dropped, so states and bytes written only move forward;
      * reports that only lower the remaining size are coalesced when several are queued, so a slow
      * client never falls behind a fast upload (listeners only enqueue).
      */
-    private static void follow(FirmwareLoader fw, String upload, UploadStatus first, long started, Streamed.Sink sink)
-            throws Exception {
+    private static void follow(FirmwareLoader fw, String upload, Supplier<UploadStatus> view, UploadStatus first,
+            long started, Streamed.Sink sink) throws Exception {
         BlockingQueue<UploadStatus> changes = new LinkedBlockingQueue<>();
-        UploadStatus[] idleReport = new UploadStatus[1];
         UploadStatus last = first;
         try (AutoCloseable watch = fw.watchUploads(s -> {
             if (s.name().equals(upload)) {
@@ -166,17 +170,16 @@ final class FirmwareOps {
         })) {
             UploadStatus head = null;
             while (true) {
-                // The snapshot first, then the batch: once the snapshot is idle (or the upload
-                // gone), every busy report of the upload is already queued, since the worker
-                // reports each state before it publishes the next and publishes idle last.
-                Optional<UploadStatus> now = current(fw, upload);
-                last = send(drain(changes, head), sink, last, idleReport);
-                UploadStatus latest = now.orElse(idleReport[0]);
-                if (latest != null && newer(latest, last)) {
-                    sink.send(Json.encode(latest));
-                    last = latest;
+                // The snapshot first, then the batch: once the snapshot is idle, every busy report
+                // of the upload is already queued, since the worker reports each state before it
+                // publishes the next and publishes idle last.
+                UploadStatus now = view.get();
+                last = send(drain(changes, head), sink, last);
+                if (newer(now, last)) {
+                    sink.send(Json.encode(now));
+                    last = now;
                 }
-                if (now.isEmpty() || !now.get().busy()) {
+                if (!now.busy()) {
                     break;
                 }
                 head = changes.poll(RECHECK.toMillis(), TimeUnit.MILLISECONDS);
@@ -197,15 +200,13 @@ final class FirmwareOps {
     }
 
     /**
-     * Sends the newer busy reports of a batch, skipping one that the next only advances; keeps the
-     * last idle report aside. Returns the last sent.
+     * Sends the newer busy reports of a batch, skipping one that the next only advances (idle is
+     * left to the snapshot). Returns the last sent.
      */
-    private static UploadStatus send(List<UploadStatus> batch, Streamed.Sink sink, UploadStatus last, UploadStatus[] idleReport)
-            throws Exception {
+    private static UploadStatus send(List<UploadStatus> batch, Streamed.Sink sink, UploadStatus last) throws Exception {
         for (int i = 0; i < batch.size(); i++) {
             UploadStatus s = batch.get(i);
             if (!s.busy()) {
-                idleReport[0] = s;
                 continue;
             }
             boolean superseded = i + 1 < batch.size() && sameStep(s, batch.get(i + 1));
@@ -243,14 +244,6 @@ final class FirmwareOps {
             case PROGRAMMING -> 4;
             case IDLE -> 5;
         };
-    }
-
-    private static Optional<UploadStatus> current(FirmwareLoader fw, String upload) {
-        try {
-            return Optional.of(fw.uploadStatus(upload));
-        } catch (KernelException gone) {
-            return Optional.empty(); // unregistered: its device was removed or its driver unloaded
-        }
     }
 
     /**

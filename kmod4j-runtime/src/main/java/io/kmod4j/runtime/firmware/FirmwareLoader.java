@@ -24,6 +24,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 
 /**
  * One kernel's firmware loader and firmware-upload registry ({@code drivers/base/firmware_loader}):
@@ -359,17 +360,23 @@ public final class FirmwareLoader implements FirmwareProvider {
      * Starts an upload of {@code image} to the upload called {@code uploadName} (or the only
      * upload of the device of that name), like writing its {@code data} and {@code loading}
      * files. Does not wait for it: watch {@link #uploadStatus}, {@link #watchUploads} or
-     * {@link #awaitUpload}.
+     * {@link #awaitUpload}, or read the returned view.
      *
+     * @return the state of this upload from now on. Unlike {@link #uploadStatus}, which looks the
+     *     name up each time, it keeps answering after the upload is unregistered (its device
+     *     removed, its driver unloaded), with the state the upload ended in: so whoever follows an
+     *     upload to its end learns how it ended even if it went away in between.
      * @throws KernelException {@code ENOENT} no such upload, {@code EBUSY} one runs,
      *     {@code ENODEV} being unregistered, {@code EFBIG} beyond the image limit
      */
-    public void upload(String uploadName, byte[] image) throws KernelException {
+    public Supplier<UploadStatus> upload(String uploadName, byte[] image) throws KernelException {
         if (image.length > config.maxImageBytes()) {
             throw new KernelException(Errno.EFBIG, "fw_upload " + uploadName + ": " + image.length
                     + " bytes is more than the image limit of " + config.maxImageBytes() + " bytes");
         }
-        uploads.find(uploadName).start(ByteBuffer.wrap(image.clone()));
+        UploadImpl u = uploads.find(uploadName);
+        u.start(ByteBuffer.wrap(image.clone()));
+        return u::status;
     }
 
     /**
@@ -377,9 +384,10 @@ public final class FirmwareLoader implements FirmwareProvider {
      *
      * @throws KernelException also the errors of reading the file
      */
-    public void upload(String uploadName, Path file) throws KernelException {
+    public Supplier<UploadStatus> upload(String uploadName, Path file) throws KernelException {
         UploadImpl u = uploads.find(uploadName);
         u.start(readWhole(file));
+        return u::status;
     }
 
     /**

@@ -24,6 +24,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Supplier;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Nested;
@@ -325,7 +326,7 @@ class FwUploadTest {
         @Test
         void unregisteringDuringAnUploadCancelsItWaitsForTheWorkerThenRemovesIt() throws Exception {
             ops.gated = true;
-            loader.upload(NAME, new byte[8]);
+            Supplier<UploadStatus> view = loader.upload(NAME, new byte[8]);
             Async<Integer> w = runWorker();
             Await.until("writing", () -> ops.writesEntered() == 1);
             upload.close();
@@ -335,6 +336,9 @@ class FwUploadTest {
             assertThat(loader.uploads()).isEmpty();
             assertThat(owner.base().resourceCount()).isZero();
             errno(Errno.ENOENT, () -> loader.uploadStatus(NAME));
+            // Gone by name, but the view its starter holds still says how it ended.
+            assertThat(view.get().progress()).isEqualTo(FwUploadProgress.IDLE);
+            assertThat(view.get().error()).isEqualTo("transferring:user-abort");
             w.get();
         }
 
