@@ -51,7 +51,8 @@ public final class Async<T> {
             }
             throw e;
         } catch (TimeoutException e) {
-            throw new AssertionError(thread.getName() + " did not return within " + Await.PATIENCE, e);
+            throw new AssertionError(thread.getName() + " did not return within " + Await.PATIENCE
+                    + Await.dumpThreads(), e);
         }
     }
 }
