@@ -1,13 +1,6 @@
 package io.kmod4j.testing;
 
-import io.kmod4j.KernelException;
-import io.kmod4j.Taint;
-import io.kmod4j.internal.OwnedResource;
 import io.kmod4j.internal.Owner;
-import io.kmod4j.internal.Ownership;
-import io.kmod4j.internal.Scheduler;
-import io.kmod4j.log.Level;
-import java.util.concurrent.Callable;
 import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicReference;
 
@@ -17,18 +10,12 @@ import java.util.concurrent.atomic.AtomicReference;
  * the runtime failing (out of memory) in the middle of a work item's or timer's bookkeeping.
  * Its resources, log and clock are the base owner's.
  */
-public final class FaultyOwner implements Owner {
-    private final Owner base;
+public final class FaultyOwner extends ForwardingOwner {
     private final AtomicReference<Error> contextClassLoaderFails = new AtomicReference<>();
     private final AtomicReference<Error> workExecutorFails = new AtomicReference<>();
 
     public FaultyOwner(Owner base) {
-        this.base = base;
-    }
-
-    /** Runs {@code body} with this owner bound as the current owner. */
-    public <T> T call(Callable<T> body) throws Exception {
-        return ScopedValue.where(Ownership.CURRENT, this).call(body::call);
+        super(base);
     }
 
     /** The next {@link #contextClassLoader()} throws {@code e}. */
@@ -42,50 +29,21 @@ public final class FaultyOwner implements Owner {
     }
 
     @Override
-    public String name() {
-        return base.name();
-    }
-
-    @Override
-    public void adopt(OwnedResource resource) throws KernelException {
-        base.adopt(resource);
-    }
-
-    @Override
-    public void release(OwnedResource resource) {
-        base.release(resource);
-    }
-
-    @Override
     public ClassLoader contextClassLoader() {
-        Error e = contextClassLoaderFails.getAndSet(null);
-        if (e != null) {
-            throw e;
-        }
-        return base.contextClassLoader();
-    }
-
-    @Override
-    public void printk(Level level, String message) {
-        base.printk(level, message);
-    }
-
-    @Override
-    public void taint(Taint taint, String reason) {
-        base.taint(taint, reason);
+        throwIfArmed(contextClassLoaderFails);
+        return super.contextClassLoader();
     }
 
     @Override
     public Executor workExecutor() {
-        Error e = workExecutorFails.getAndSet(null);
+        throwIfArmed(workExecutorFails);
+        return super.workExecutor();
+    }
+
+    private static void throwIfArmed(AtomicReference<Error> armed) {
+        Error e = armed.getAndSet(null);
         if (e != null) {
             throw e;
         }
-        return base.workExecutor();
-    }
-
-    @Override
-    public Scheduler scheduler() {
-        return base.scheduler();
     }
 }
