@@ -5,7 +5,12 @@
 #
 #   scripts/bench-stall-hunt.sh JAR BENCHMARK FORKS [JMH options...]
 #   scripts/bench-stall-hunt.sh kmod4j-bench/target/benchmarks.jar CompletionRoundTripVirtual.completion 60
-#   scripts/bench-stall-hunt.sh JAR CompletionRoundTripVirtual.completion 100 -jvmArgsAppend -XX:TieredStopAtLevel=1
+#   scripts/bench-stall-hunt.sh JAR CompletionRoundTripVirtual.completion 100 \
+#       -jvmArgsAppend "-Djmh.executor=VIRTUAL -XX:TieredStopAtLevel=1"
+#
+# A -jvmArgsAppend given here replaces the benchmark class's own (@Fork), so repeat what it sets:
+# without -Djmh.executor=VIRTUAL a *Virtual benchmark runs on platform threads (20 us a round trip
+# instead of about 1.5 us is the sign).
 #
 # The log goes to $STALL_LOG (default /tmp/bench-stall-hunt.log).
 #
