@@ -189,6 +189,10 @@ public sealed class Work permits DelayedWork {
      * The one queueing routine: {@code queue_work}, {@code queue_delayed_work} and, with
      * {@code modify}, {@code mod_delayed_work}.
      *
+     * <p>What the owner, the clock or an executor throws reaches the caller, after an instance
+     * queued for now has been pumped: an owner that fails to take back a registration left over
+     * by a race must not leave the instance waiting on an idle queue that nothing else pumps.
+     *
      * @param delayNanos zero or less queues at once; more arms a timer on the owner's clock
      * @param modify steal a pending instance and queue anew instead of refusing
      * @return without {@code modify}: whether it was queued; with it: whether it was pending
@@ -204,6 +208,7 @@ public sealed class Work permits DelayedWork {
         boolean result = false;
         boolean committed = false;
         boolean queueRefused = false;
+        Throwable failure = null;
         try {
             for (;;) {
                 lock.lock();
@@ -243,16 +248,28 @@ public sealed class Work permits DelayedWork {
                     return false;
                 }
             }
-        } finally {
-            if (unused != null) {
+        } catch (RuntimeException | Error x) {
+            failure = x; // thrown before anything was committed
+        }
+        if (unused != null) {
+            try {
                 o.release(unused); // also when queuing threw: the owner must not count it for ever
+            } catch (RuntimeException | Error x) {
+                failure = Invoker.firstOf(failure, x);
             }
         }
-        if (committed && delayNanos <= 0) {
-            wq.pump();
-        } else if (queueRefused) {
-            o.printk(Level.WARNING, "workqueue '" + wq.name() + "' is "
-                    + wq.state().name().toLowerCase(Locale.ROOT) + ": work '" + name + "' not queued");
+        try {
+            if (committed && delayNanos <= 0) {
+                wq.pump(); // even after the owner failed: on an idle queue nothing else starts it
+            } else if (queueRefused && failure == null) {
+                o.printk(Level.WARNING, "workqueue '" + wq.name() + "' is "
+                        + wq.state().name().toLowerCase(Locale.ROOT) + ": work '" + name + "' not queued");
+            }
+        } catch (RuntimeException | Error x) {
+            failure = Invoker.firstOf(failure, x);
+        }
+        if (failure != null) {
+            Invoker.rethrow(failure);
         }
         return result;
     }

@@ -288,6 +288,40 @@ class DelayedWorkTest {
         assertThat(owner.resourceCount()).isZero();
     }
 
+    /**
+     * A modify that loses the race to register the work's busy spell gives back the registration
+     * it took for nothing. If the owner throws doing that, what the modify queued must still be
+     * handed to a kworker: on an idle queue nothing else would start it, and flush() would wait
+     * for ever.
+     */
+    @Test
+    void anOwnerThatFailsToTakeBackALeftoverRegistrationDoesNotStrandTheQueuedWork() throws Exception {
+        ManualExecutor kworkers = new ManualExecutor();
+        FaultyOwner broken = new FaultyOwner(new ExecutorOwner(owner, kworkers));
+        Workqueue wq = owner.call(() -> Workqueue.create("idle"));
+        DelayedWork dw = broken.call(() -> new DelayedWork("raced", runs::incrementAndGet));
+        InjectedError error = new InjectedError("no memory to release it");
+        // Another thread arms the work while the modify below asks the owner for a registration.
+        broken.beforeNextAdopt(() -> assertThat(dw.queueOn(wq, Duration.ofHours(1))).isTrue());
+        broken.failNextRelease(error);
+
+        assertThatThrownBy(() -> dw.modifyOn(wq, Duration.ZERO)).as("the owner's Error reaches the caller")
+                .isSameAs(error);
+        assertThat(clock.pending()).as("the timer the race armed was taken back").isZero();
+        assertThat(dw.isPending()).as("queued now").isTrue();
+        assertThat(kworkers.runAll()).as("handed to a kworker all the same").isEqualTo(1);
+        assertThat(runs).hasValue(1);
+        assertThat(dw.isBusy()).isFalse();
+        assertThat(owner.resources()).as("both registrations given back: only the queue is left")
+                .singleElement().satisfies(r -> assertThat(r.kind()).isEqualTo("workqueue"));
+        assertThat(wq.toString()).contains("0 queued, 0 active");
+        Async.start("destroyer", () -> {
+            wq.destroy();
+            return null;
+        }).get();
+        assertThat(owner.resourceCount()).isZero();
+    }
+
     @Test
     void theOwnerHoldsAnArmedWorkAndRequestStopDisarmsIt() throws Exception {
         DelayedWork dw = counting("armed");
