@@ -660,6 +660,10 @@ public sealed class Work permits DelayedWork {
      * Cancels a pending instance and makes queueing fail until {@link #enable()}
      * ({@code disable_work}). Disables nest: each call needs its own enable. Does not wait.
      *
+     * <p>A call that throws (an {@link Error} from the owner or the clock while the instance is
+     * cancelled, out of memory) has not disabled the work and needs no enable; the pending
+     * instance may have been cancelled all the same.
+     *
      * @return {@code true} if the work was pending, {@code false} if not
      */
     public boolean disable() {
@@ -668,6 +672,7 @@ public sealed class Work permits DelayedWork {
 
     /**
      * As {@link #disable()}, and waits for a running instance to return ({@code disable_work_sync}).
+     * A call that throws has not disabled the work, as for {@link #disable()}.
      *
      * @return {@code true} if the work was pending, {@code false} if not
      * @throws IllegalStateException if called from the work's own function
@@ -694,32 +699,52 @@ public sealed class Work permits DelayedWork {
         }
     }
 
-    /** The one cancel routine: every cancel and disable is a thin wrapper. */
+    /**
+     * The one cancel routine: every cancel and disable is a thin wrapper. A disable whose cancel
+     * throws (the owner giving back the registration, the clock, no memory) takes its count back
+     * before the throw goes on: the caller has no enable() to pair with a call that failed.
+     */
     private boolean grab(String what, boolean disable, boolean sync) {
         if (sync) {
             refuseSelf(what);
         }
         boolean was;
-        lock.lock();
+        boolean counted = false;
         try {
-            if (disable) {
-                disabled++;
+            lock.lock();
+            try {
+                if (disable) {
+                    disabled++;
+                    counted = true;
+                }
+                was = discardLocked();
+                if (sync) {
+                    cancelling++; // the running function may try to queue itself again: refuse
+                    try {
+                        while (runner != null || releasing > 0) {
+                            changed.awaitUninterruptibly();
+                        }
+                    } finally {
+                        cancelling--;
+                    }
+                }
+            } finally {
+                lock.unlock();
             }
-            was = discardLocked();
-            if (sync) {
-                cancelling++; // the running function may try to queue itself again: refuse
+            releaseIfIdle();
+        } catch (RuntimeException | Error x) {
+            if (counted) {
+                lock.lock();
                 try {
-                    while (runner != null || releasing > 0) {
-                        changed.awaitUninterruptibly();
+                    if (disabled > 0) { // an enable() from elsewhere may have taken it already
+                        disabled--;
                     }
                 } finally {
-                    cancelling--;
+                    lock.unlock();
                 }
             }
-        } finally {
-            lock.unlock();
+            throw x;
         }
-        releaseIfIdle();
         return was;
     }
 

@@ -756,6 +756,36 @@ class WorkTest {
         }
 
         /**
+         * disable() is cancel + disable ({@code disable_work}). When the cancel throws (here the
+         * owner, as the work's registration is given back), the call has not disabled the work:
+         * a caller that pairs enable() only with a disable() that returned must not be left with
+         * a work that refuses every queueing for ever.
+         */
+        @Test
+        void aDisableWhoseCancelThrowsLeavesTheWorkEnabled() throws Exception {
+            FaultyOwner broken = new FaultyOwner(manual);
+            AtomicInteger runs = new AtomicInteger();
+            Work w = broken.call(() -> new Work("flaky", runs::incrementAndGet));
+            assertThat(w.schedule()).isTrue();
+            InjectedError releaseFails = new InjectedError("no memory to release it");
+            broken.failNextRelease(releaseFails);
+
+            assertThatThrownBy(w::disable).as("the owner's Error reaches the caller").isSameAs(releaseFails);
+            assertThat(w.isPending()).as("the pending instance was cancelled all the same").isFalse();
+            assertThat(owner.resourceCount()).as("its registration given back").isZero();
+            assertThat(w.toString()).as("idle, and no disable count").isEqualTo("work 'flaky' of testmod idle");
+            assertThatThrownBy(w::enable).as("no disable left to undo").isInstanceOf(IllegalStateException.class);
+            assertThat(w.schedule()).as("queueing is not refused").isTrue();
+            assertThat(kworkers.runAll()).as("the cancelled entry, stale, and the new one").isEqualTo(2);
+            assertThat(runs).hasValue(1);
+            assertThat(owner.resourceCount()).isZero();
+
+            assertThat(w.disable()).isFalse();
+            assertThat(w.schedule()).isFalse();
+            assertThat(w.enable()).as("one enable undoes the one disable that returned").isTrue();
+        }
+
+        /**
          * The queue cannot tell an executor that failed before taking the entry from one that
          * took it and then failed, so it drops the entry either way; the late task must then
          * neither run the work nor give the slot back a second time.
