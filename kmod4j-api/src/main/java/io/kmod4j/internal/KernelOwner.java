@@ -29,7 +29,7 @@ public final class KernelOwner implements Owner {
     private final Set<Taint> taints = EnumSet.noneOf(Taint.class);
 
     private final java.util.concurrent.Executor workers = KernelOwner::startWorker;
-    private final Scheduler scheduler = new SystemScheduler("ktimer");
+    private final Scheduler scheduler = new SystemScheduler("ktimer", LogRing.global());
 
     private KernelOwner() {}
 

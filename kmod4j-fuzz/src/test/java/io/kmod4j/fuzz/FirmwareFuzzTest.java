@@ -77,7 +77,7 @@ class FirmwareFuzzTest {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        SystemScheduler clock = new SystemScheduler("fuzz-fw-timer");
+        SystemScheduler clock = new SystemScheduler("fuzz-fw-timer", LogRing.global());
         LOADER = new FirmwareLoader(FirmwareConfig.builder().roots(ROOT).release(RELEASE).fallbackEnabled(false)
                 .maxImageBytes(CAP).build(), new LogRing(), clock);
         CAPPED = new FirmwareLoader(FirmwareConfig.builder().roots(CAPPED_ROOT).release(RELEASE).fallbackEnabled(false)

@@ -77,7 +77,7 @@ public final class Kernel implements AutoCloseable {
     private Kernel(KernelConfig config) {
         this.config = config;
         this.log = config.log() != null ? config.log() : new LogRing();
-        this.ownScheduler = config.scheduler() == null ? new SystemScheduler("kmod4j-ktimer") : null;
+        this.ownScheduler = config.scheduler() == null ? new SystemScheduler("kmod4j-ktimer", log) : null;
         this.scheduler = config.scheduler() != null ? config.scheduler() : ownScheduler;
         this.workers = config.workers() != null ? config.workers() : Kernel::kworker;
         this.verifier = new LoaderVerifier(config.maxCollections(), config.verifyBatchWindow());
