@@ -12,7 +12,10 @@
 # without -Djmh.executor=VIRTUAL a *Virtual benchmark runs on platform threads (20 us a round trip
 # instead of about 1.5 us is the sign).
 #
-# The log goes to $STALL_LOG (default /tmp/bench-stall-hunt.log).
+# The log goes to $STALL_LOG (default /tmp/bench-stall-hunt.log). To tie a stall to what the JIT
+# did, log each fork's compilations and deoptimizations to a file named by its pid (the pid is
+# printed at a stall), e.g.
+#   -jvmArgsAppend "-Djmh.executor=VIRTUAL -Xlog:deoptimization=debug,jit+compilation=debug,gc:file=/tmp/hunt/d-%p.log:uptime"
 #
 # Each fork runs one 1 s warm-up and one 1 s measurement iteration, so most of its time is spent
 # while the JIT is still compiling, where the one hang seen so far happened. A fork counts as
@@ -39,7 +42,12 @@ while kill -0 "$runner" 2>/dev/null; do
   if [ $(( $(date +%s) - $(stat -c %Y "$log") )) -gt 40 ]; then
     fork=$(jps -l | awk '/ForkedMain/ {print $1}')
     jcmd "$fork" Thread.dump_to_file -format=text "$log.dump" > /dev/null 2>&1
-    echo "stall-hunt: fork $(grep -c '# Fork:' "$log") of $forks made no progress for 40 s; threads in $log.dump" | tee -a "$log" >&2
+    # What the JIT had installed (which version of each method is live, which was thrown away)
+    # and the virtual-thread scheduler's queues, for telling a lost wake-up from a starved thread.
+    { jcmd "$fork" VM.uptime; jcmd "$fork" Thread.vthread_scheduler; jcmd "$fork" Compiler.codelist; } \
+      > "$log.vm" 2>&1
+    echo "stall-hunt: fork $(grep -c '# Fork:' "$log") (pid $fork) of $forks made no progress for 40 s;" \
+      "threads in $log.dump, scheduler and compiled code in $log.vm" | tee -a "$log" >&2
     kill "$fork" "$runner" 2> /dev/null
     status=1
     break
