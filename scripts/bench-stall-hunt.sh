@@ -12,6 +12,10 @@
 # without -Djmh.executor=VIRTUAL a *Virtual benchmark runs on platform threads (20 us a round trip
 # instead of about 1.5 us is the sign).
 #
+# Another JDK 25: set JAVA_HOME (scripts/fetch-debian-jdk25.sh unpacks a newer update). Two hunts at
+# once (say, two jars, or two JDKs) need their own STALL_LOG each and JMH told to share its lock:
+# JAVA_TOOL_OPTIONS=-Djmh.ignoreLock=true.
+#
 # The log goes to $STALL_LOG (default /tmp/bench-stall-hunt.log). To tie a stall to what the JIT
 # did, log each fork's compilations and deoptimizations to a file named by its pid (the pid is
 # printed at a stall), e.g.
@@ -40,7 +44,7 @@ status=0
 while kill -0 "$runner" 2>/dev/null; do
   sleep 10
   if [ $(( $(date +%s) - $(stat -c %Y "$log") )) -gt 40 ]; then
-    fork=$(jps -l | awk '/ForkedMain/ {print $1}')
+    fork=$(pgrep -f "$(basename "$jar").*ForkedMain" | head -n 1) # this hunt's fork, not another's
     jcmd "$fork" Thread.dump_to_file -format=text "$log.dump" > /dev/null 2>&1
     # What the JIT had installed (which version of each method is live, which was thrown away)
     # and the virtual-thread scheduler's queues, for telling a lost wake-up from a starved thread.
