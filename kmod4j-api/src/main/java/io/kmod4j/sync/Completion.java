@@ -32,7 +32,8 @@ import java.util.concurrent.locks.LockSupport;
  * </ul>
  *
  * <h2>How a wait ends</h2>
- * Every wait variant is a thin wrapper over one routine, and all share these rules:
+ * Every wait variant takes tokens and queues through the same code ({@code do_wait_for_common} in
+ * Linux), and all share these rules:
  * <ul>
  *   <li>A wait that finds a token takes it and returns at once, <em>even if the thread's interrupt
  *       status is set</em>; the interrupt status is left as it was.
@@ -141,10 +142,20 @@ public final class Completion {
 
     /** A blocked waiter behind the lone one. */
     private static final class Node {
-        final Thread thread = Thread.currentThread();
+        final Thread thread;
         Node next;       // under LOCKED
         boolean granted; // written under LOCKED with release by the completer that picked it
+
+        Node(Thread thread) {
+            this.thread = thread;
+        }
     }
+
+    /** What {@link #enqueue} returns when it took a token instead of queuing: nothing to wait for. */
+    private static final Node TAKEN = new Node(null);
+
+    /** What {@link #enqueue} returns when the caller waits in the {@code lone} slot. */
+    private static final Node LONE_WAITER = new Node(null);
 
     private volatile long state;
     private Thread lone;          // the first waiter, when it came to an empty queue; see Overview
@@ -280,12 +291,24 @@ public final class Completion {
      * does not end the wait, but the thread's interrupt status is set again on return.
      */
     public void awaitUninterruptibly() {
-        if (!tryTake()) {
-            try {
-                block(FOREVER, false);
-            } catch (InterruptedException impossible) {
-                throw new AssertionError("an uninterruptible wait was interrupted", impossible);
-            }
+        // The most used wait, kept small enough to be inlined into its caller: on a virtual
+        // thread every frame on the stack at park() is copied out and back in, and the general
+        // routine (block) is too big to inline, so it would add a frame to every sleep.
+        if (tryTake()) {
+            return;
+        }
+        Thread me = Thread.currentThread();
+        Node node = enqueue(me);
+        if (node == TAKEN) {
+            return;
+        }
+        boolean interrupted = false;
+        while (!granted(node, me)) {
+            LockSupport.park(this);
+            interrupted |= Thread.interrupted(); // cleared so that park() sleeps again; set again below
+        }
+        if (interrupted) {
+            me.interrupt();
         }
     }
 
@@ -395,7 +418,8 @@ public final class Completion {
     }
 
     /**
-     * The one wait routine ({@code do_wait_for_common}); every public wait is a thin wrapper.
+     * The wait routine ({@code do_wait_for_common}) of every wait but {@link #awaitUninterruptibly()},
+     * which does the same steps in a loop small enough to inline (see there).
      *
      * @param nanos timeout, {@link #FOREVER} for none, zero or less for "do not block"
      * @param interruptible whether an interrupt ends the wait
@@ -414,20 +438,23 @@ public final class Completion {
         return block(nanos, interruptible);
     }
 
-    /** Queues the caller, or takes a token that arrived meanwhile, then sleeps until granted or given up. */
-    private boolean block(long nanos, boolean interruptible) throws InterruptedException {
-        final long deadline = nanos == FOREVER ? 0 : System.nanoTime() + nanos;
-        final Thread me = Thread.currentThread();
-        Node node = null; // stays null if this waiter is the lone one
+    /**
+     * Queues the caller, or takes a token that arrived since it last looked.
+     *
+     * @return {@link #TAKEN} if it took a token (or found the completion sticky),
+     *     {@link #LONE_WAITER} if it waits in the lone slot, else its node in the queue
+     */
+    private Node enqueue(Thread me) {
+        Node node = null;
         for (int spins = 0; ; ) {
             long s = state;
             int n = count(s);
             if (n == STICKY) {
-                return true;
+                return TAKEN;
             }
             if (n > 0) { // a token came since tryTake(): nobody is queued, so it is ours to take
                 if (STATE.compareAndSet(this, s, s - 1)) {
-                    return true;
+                    return TAKEN;
                 }
                 continue;
             }
@@ -441,14 +468,13 @@ public final class Completion {
                     // the null that granted it, and must still see what its completer wrote.
                     LONE.setRelease(this, me);
                     unlock(s | WAITERS);
-                    node = null;
-                    break;
+                    return LONE_WAITER;
                 }
                 continue;
             }
             if (node == null) {
-                node = new Node(); // outside the lock
-                continue;          // and look again: the state may have changed meanwhile
+                node = new Node(me); // outside the lock
+                continue;            // and look again: the state may have changed meanwhile
             }
             if (STATE.compareAndSet(this, s, s | LOCKED)) {
                 if (tail == null) {
@@ -459,8 +485,18 @@ public final class Completion {
                 tail = node;
                 queued++;
                 unlock(s);
-                break;
+                return node;
             }
+        }
+    }
+
+    /** Queues the caller, or takes a token that arrived meanwhile, then sleeps until granted or given up. */
+    private boolean block(long nanos, boolean interruptible) throws InterruptedException {
+        final long deadline = nanos == FOREVER ? 0 : System.nanoTime() + nanos;
+        final Thread me = Thread.currentThread();
+        final Node node = enqueue(me);
+        if (node == TAKEN) {
+            return true;
         }
         boolean interrupted = false;
         try {
@@ -495,7 +531,7 @@ public final class Completion {
 
     /** Whether a completer has picked this waiter: its node granted, or its lone slot emptied. */
     private boolean granted(Node node, Thread me) {
-        return node == null ? LONE.getAcquire(this) != me : (boolean) GRANTED.getAcquire(node);
+        return node == LONE_WAITER ? LONE.getAcquire(this) != me : (boolean) GRANTED.getAcquire(node);
     }
 
     /** Gives up a wait: @return true if the waiter was granted after all (keep the token). */
@@ -520,7 +556,7 @@ public final class Completion {
                     unlock(s);
                     return true;
                 }
-                if (node == null) {
+                if (node == LONE_WAITER) {
                     // Release: an earlier lone waiter may read this null as its grant.
                     LONE.setRelease(this, null);
                 } else {
