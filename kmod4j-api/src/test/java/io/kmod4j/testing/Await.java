@@ -1,6 +1,7 @@
 package io.kmod4j.testing;
 
 import com.sun.management.HotSpotDiagnosticMXBean;
+import java.io.PrintStream;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -15,12 +16,31 @@ public final class Await {
 
     private Await() {}
 
-    /** Returns as soon as {@code condition} holds; throws AssertionError after {@link #PATIENCE}. */
+    /**
+     * How far apart the two thread dumps of a stall are: a thread stuck for good is in the same
+     * place in both, one that is only slow has moved.
+     */
+    static final Duration SECOND_DUMP_AFTER = Duration.ofSeconds(2);
+
+    /**
+     * Returns as soon as {@code condition} holds; throws AssertionError after {@link #PATIENCE}.
+     * The message says whether the condition held by the time the two thread dumps were taken
+     * (slow) or still did not (stuck), and names the dumps.
+     */
     public static void until(String what, BooleanSupplier condition) {
-        long deadline = System.nanoTime() + PATIENCE.toNanos();
+        until(what, condition, PATIENCE, System.err);
+    }
+
+    /** As {@link #until(String, BooleanSupplier)}, with the patience and where the dumps are printed. */
+    static void until(String what, BooleanSupplier condition, Duration patience, PrintStream log) {
+        long deadline = System.nanoTime() + patience.toNanos();
         while (!condition.getAsBoolean()) {
             if (System.nanoTime() - deadline > 0) {
-                throw new AssertionError("condition never held within " + PATIENCE + ": " + what + dumpThreads());
+                String dumps = dumpThreads(log);
+                String after = condition.getAsBoolean()
+                        ? " (it held once the thread dumps were taken: late, not stuck)"
+                        : " (still false after the second thread dump)";
+                throw new AssertionError("condition never held within " + patience + ": " + what + after + dumps);
             }
             LockSupport.parkNanos(100_000);
         }
@@ -28,20 +48,33 @@ public final class Await {
 
     /**
      * Something waited {@link #PATIENCE} in vain: writes every thread's stack, virtual threads
-     * included, to standard error (which a CI log keeps) and to a file under the working
-     * directory's {@code target/}, so that a rare stall leaves more than its symptom.
+     * included, twice, {@link #SECOND_DUMP_AFTER} apart, to standard error (which a CI log keeps)
+     * and to files under the working directory's {@code target/}, so that a rare stall leaves more
+     * than its symptom, and a thread stuck in a timed wait can be told from one looping through it.
      *
-     * @return a line naming the file, to append to the failure's message; empty if no dump could
-     *     be made
+     * @return lines naming the files, to append to the failure's message
      */
     public static String dumpThreads() {
+        return dumpThreads(System.err);
+    }
+
+    private static String dumpThreads(PrintStream log) {
+        String first = dumpOnce("threads at the stall", log);
+        long second = System.nanoTime() + SECOND_DUMP_AFTER.toNanos();
+        for (long left; (left = second - System.nanoTime()) > 0; ) {
+            LockSupport.parkNanos(left); // a pause between two diagnostics, not a synchronisation
+        }
+        return first + dumpOnce("threads " + SECOND_DUMP_AFTER.toSeconds() + " s later", log);
+    }
+
+    private static String dumpOnce(String title, PrintStream log) {
         try {
             Path file = writeThreadDump();
-            System.err.println("=== threads at a " + PATIENCE + " stall (" + file + ") ===");
-            System.err.println(Files.readString(file));
-            return "\nthreads: " + file;
+            log.println("=== " + title + " (" + file + ") ===");
+            log.println(Files.readString(file));
+            return "\n" + title + ": " + file;
         } catch (Exception | Error e) {
-            return "\n(no thread dump: " + e + ")";
+            return "\n(" + title + ": no thread dump: " + e + ")";
         }
     }
 
