@@ -50,7 +50,8 @@ public final class Await {
      * Something waited {@link #PATIENCE} in vain: writes every thread's stack, virtual threads
      * included, twice, {@link #SECOND_DUMP_AFTER} apart, to standard error (which a CI log keeps)
      * and to files under the working directory's {@code target/}, so that a rare stall leaves more
-     * than its symptom, and a thread stuck in a timed wait can be told from one looping through it.
+     * than its symptom, and threads that moved between the two can be told from those that did not
+     * (a loop that sleeps in the same call each round looks unmoved too).
      *
      * @return lines naming the files, to append to the failure's message
      */

@@ -86,7 +86,8 @@ class AwaitTest {
     }
 
     private static List<Path> dumpsNamedIn(String message) {
-        Matcher m = Pattern.compile("\n(?:threads at the stall|threads 2 s later): (\\S+)").matcher(message);
+        String later = "threads " + Await.SECOND_DUMP_AFTER.toSeconds() + " s later";
+        Matcher m = Pattern.compile("\n(?:threads at the stall|" + later + "): (\\S+)").matcher(message);
         return m.results().map(r -> Path.of(r.group(1))).filter(Files::exists).toList();
     }
 }
