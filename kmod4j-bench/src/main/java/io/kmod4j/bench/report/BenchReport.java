@@ -2,8 +2,10 @@ package io.kmod4j.bench.report;
 
 import com.fasterxml.jackson.jr.ob.JSON;
 import io.kmod4j.bench.Figure;
+import io.kmod4j.bench.Interleaved;
 import java.io.IOException;
 import java.io.Reader;
+import java.lang.reflect.Method;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -149,8 +151,9 @@ public final class BenchReport {
 
     /**
      * Pairs every result whose method carries {@link Figure}s with its peers from the same
-     * results: same class, same mode, same parameters. Sample-mode results are left out: they
-     * are read as percentiles, not as one score.
+     * results: same class, same mode, same parameters; and turns every result whose method
+     * carries {@link Interleaved} into one row from its own secondary metrics. Sample-mode
+     * results are left out: they are read as percentiles, not as one score.
      */
     static List<FigureRow> figures(List<JmhResult> results) {
         List<FigureRow> rows = new ArrayList<>();
@@ -158,18 +161,59 @@ public final class BenchReport {
             if (r.isSample()) {
                 continue;
             }
-            for (Figure f : figuresOf(r)) {
-                Optional<JmhResult> peer = results.stream()
-                        .filter(p -> p.className().equals(r.className()) && p.method().equals(f.peer())
-                                && p.mode().equals(r.mode()) && p.params().equals(r.params()))
-                        .findFirst();
-                rows.add(new FigureRow(f.what(), r, f.peer(), peer, f.target()));
+            for (Method m : methodsOf(r)) {
+                for (Figure f : m.getAnnotationsByType(Figure.class)) {
+                    Optional<JmhResult> peer = results.stream()
+                            .filter(p -> p.className().equals(r.className()) && p.method().equals(f.peer())
+                                    && p.mode().equals(r.mode()) && p.params().equals(r.params()))
+                            .findFirst();
+                    rows.add(new FigureRow(f.what(), r, f.peer(), peer, f.target()));
+                }
+                Interleaved i = m.getAnnotation(Interleaved.class);
+                if (i != null) {
+                    rows.add(interleaved(r, i));
+                }
             }
         }
         return rows;
     }
 
-    private static List<Figure> figuresOf(JmhResult r) {
+    /**
+     * An {@link Interleaved} figure from {@code r}'s counters: each side's time per operation in
+     * every iteration (its nanoseconds over the operation count), and ours / peer per iteration.
+     * Without the counters (a result from before they existed, or renamed ones) the row says it
+     * has no peer, and the report names what is missing.
+     */
+    static FigureRow interleaved(JmhResult r, Interleaved i) {
+        List<Double> ours = r.secondary().get(i.ours());
+        List<Double> peer = r.secondary().get(i.peer());
+        List<Double> count = r.secondary().get(i.count());
+        if (ours == null || peer == null || count == null
+                || ours.size() != count.size() || peer.size() != count.size() || count.isEmpty()) {
+            System.err.println("warning: " + r.className() + "." + r.method() + " lacks the counters " + i.ours()
+                    + ", " + i.peer() + " and " + i.count() + " (or they differ in length); its figure has no peer");
+            return new FigureRow(i.what(), side(r, i.ours(), List.of()), i.peer(), Optional.empty(), i.target());
+        }
+        List<Double> oursPerOp = new ArrayList<>();
+        List<Double> peerPerOp = new ArrayList<>();
+        List<Double> ratios = new ArrayList<>();
+        for (int k = 0; k < count.size(); k++) {
+            oursPerOp.add(ours.get(k) / count.get(k));
+            peerPerOp.add(peer.get(k) / count.get(k));
+            ratios.add(ours.get(k) / peer.get(k));
+        }
+        return new FigureRow(i.what(), side(r, i.ours(), oursPerOp), i.peer(),
+                Optional.of(side(r, i.peer(), peerPerOp)), i.target(), List.copyOf(ratios));
+    }
+
+    /** One side of an interleaved figure as a result of its own, in nanoseconds per operation. */
+    private static JmhResult side(JmhResult r, String counter, List<Double> perOp) {
+        double mean = perOp.stream().mapToDouble(Double::doubleValue).average().orElse(Double.NaN);
+        return new JmhResult(r.className(), r.method() + ":" + counter, r.params(), r.mode(), mean, Double.NaN,
+                "ns/op", List.copyOf(perOp), new java.util.TreeMap<>(), new java.util.TreeMap<>(), r.run());
+    }
+
+    private static List<Method> methodsOf(JmhResult r) {
         Class<?> type;
         try {
             type = Class.forName(r.className(), false, BenchReport.class.getClassLoader());
@@ -177,11 +221,7 @@ public final class BenchReport {
             System.err.println("warning: " + r.className() + " is not on the class path; its figures are skipped");
             return List.of();
         }
-        return Arrays.stream(type.getMethods())
-                .filter(m -> m.getName().equals(r.method()))
-                .map(m -> m.getAnnotationsByType(Figure.class))
-                .flatMap(Arrays::stream)
-                .toList();
+        return Arrays.stream(type.getMethods()).filter(m -> m.getName().equals(r.method())).toList();
     }
 
     /** Replaces the generated block in {@code existing}, or makes a new document around it. */

@@ -19,11 +19,14 @@ import java.util.TreeMap;
  * @param iterations every measurement iteration's score, all forks together
  * @param percentiles for {@code sample} mode: JMH's percentiles of every sampled operation, by
  *     percentile (0 to 100); empty otherwise
+ * @param secondary every secondary metric's measurement iterations by the metric's name (for
+ *     instance a {@code @AuxCounters} field), all forks together in the same order as
+ *     {@code iterations}, so that index {@code i} of every list is the same iteration
  * @param run how the run was made: JDK, JVM arguments, JMH settings
  */
 record JmhResult(String className, String method, SortedMap<String, String> params, String mode,
                  double score, double error, String unit, List<Double> iterations,
-                 SortedMap<Double, Double> percentiles, RunSettings run) {
+                 SortedMap<Double, Double> percentiles, SortedMap<String, List<Double>> secondary, RunSettings run) {
 
     /** JDK, VM and JMH settings, identical for every result of one run unless annotations differ. */
     record RunSettings(String jmhVersion, String jdkVersion, String vmName, String vmVersion,
@@ -60,12 +63,22 @@ record JmhResult(String className, String method, SortedMap<String, String> para
      * JMH's own score when it recorded no iterations.
      */
     double median() {
-        if (iterations.isEmpty()) {
-            return score;
+        return iterations.isEmpty() ? score : quantile(iterations, 0.5);
+    }
+
+    /**
+     * The {@code q} quantile (0 to 1) of {@code values}, interpolating linearly between the two
+     * nearest order statistics (so {@code 0.5} is the usual median); NaN when there are none.
+     */
+    static double quantile(List<Double> values, double q) {
+        if (values.isEmpty()) {
+            return Double.NaN;
         }
-        double[] sorted = iterations.stream().mapToDouble(Double::doubleValue).sorted().toArray();
-        int n = sorted.length;
-        return n % 2 == 1 ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2;
+        double[] sorted = values.stream().mapToDouble(Double::doubleValue).sorted().toArray();
+        double at = q * (sorted.length - 1);
+        int below = (int) Math.floor(at);
+        int above = Math.min(below + 1, sorted.length - 1);
+        return sorted[below] + (at - below) * (sorted[above] - sorted[below]);
     }
 
     /** Whether this result samples single operations ({@code -bm sample}): it has percentiles. */
@@ -84,14 +97,10 @@ record JmhResult(String className, String method, SortedMap<String, String> para
         if (rawParams instanceof Map<?, ?> m) {
             m.forEach((k, v) -> params.put(String.valueOf(k), String.valueOf(v)));
         }
-        List<Double> iterations = new ArrayList<>();
-        Object raw = metric.get("rawData");
-        if (raw instanceof List<?> forks) {
-            for (Object fork : forks) {
-                for (Object it : (List<?>) fork) {
-                    iterations.add(number(it));
-                }
-            }
+        List<Double> iterations = iterations(metric);
+        SortedMap<String, List<Double>> secondary = new TreeMap<>();
+        if (json.get("secondaryMetrics") instanceof Map<?, ?> metrics) {
+            metrics.forEach((name, m) -> secondary.put(String.valueOf(name), iterations((Map<String, Object>) m)));
         }
         SortedMap<Double, Double> percentiles = new TreeMap<>();
         if (metric.get("scorePercentiles") instanceof Map<?, ?> pm) {
@@ -107,7 +116,20 @@ record JmhResult(String className, String method, SortedMap<String, String> para
                 str(json, "measurementTime"));
         return new JmhResult(benchmark.substring(0, dot), benchmark.substring(dot + 1), params,
                 (String) json.get("mode"), number(metric.get("score")), number(metric.get("scoreError")),
-                (String) metric.get("scoreUnit"), List.copyOf(iterations), percentiles, run);
+                (String) metric.get("scoreUnit"), iterations, percentiles, secondary, run);
+    }
+
+    /** A metric's measurement iterations from its {@code rawData}, fork after fork. */
+    private static List<Double> iterations(Map<String, Object> metric) {
+        List<Double> iterations = new ArrayList<>();
+        if (metric.get("rawData") instanceof List<?> forks) {
+            for (Object fork : forks) {
+                for (Object it : (List<?>) fork) {
+                    iterations.add(number(it));
+                }
+            }
+        }
+        return List.copyOf(iterations);
     }
 
     private static String str(Map<String, Object> json, String key) {

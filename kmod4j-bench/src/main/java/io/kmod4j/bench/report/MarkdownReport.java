@@ -41,7 +41,11 @@ final class MarkdownReport {
         md.append("Ratios are ours / peer of time per operation, both measured in the same run (lower is better; ")
           .append("a throughput is inverted first). Each side's score is the **median** of its measurement ")
           .append("iterations (all forks), with their range [min … max] as the spread; the ratio is the ratio of ")
-          .append("the medians, ± JMH's two 99.9% half-widths combined. **").append(met).append(" of ")
+          .append("the medians, ± JMH's two 99.9% half-widths combined. An *interleaved* figure (`@Interleaved`) ")
+          .append("was measured by one benchmark that runs both sides in alternating blocks within every ")
+          .append("iteration: each side's score is its time per operation in each iteration, and the ratio is the ")
+          .append("median over iterations of ours / peer in the same iteration, with the quartiles of those ")
+          .append("ratios in brackets. **").append(met).append(" of ")
           .append(targeted).append(" targets met.**\n\n");
         md.append("| figure | ours: median [min … max] | peer: median [min … max] | ratio | target | verdict |\n");
         md.append("|---|---|---|---|---|---|\n");
@@ -164,6 +168,9 @@ final class MarkdownReport {
     private static String ratio(FigureRow f) {
         if (f.peer().isEmpty()) {
             return "—";
+        }
+        if (f.interleaved()) {
+            return String.format(Locale.ROOT, "%.3f [%.3f … %.3f] interleaved", f.ratio(), f.low(), f.high());
         }
         double e = f.ratioError();
         return String.format(Locale.ROOT, "%.3f", f.ratio()) + (Double.isNaN(e) ? "" : String.format(Locale.ROOT, " ± %.3f", e));
