@@ -48,7 +48,11 @@ import org.openjdk.jmh.annotations.TearDown;
  * worker). On two cores the two sides each get one.
  *
  * <p><b>Target</b> (from the issue): {@code completion} at most 1.05x {@code parkUnpark}, on
- * platform and on virtual threads. Declared with {@link Figure} on the methods.
+ * platform and on virtual threads. It is judged by {@link CompletionRoundTripInterleaved}, which
+ * measures the same two pairs in alternating blocks within each iteration of one fork. Here JMH
+ * measures each method in forks of its own, one method after the other, and on a shared two-core
+ * machine the same method moves by 15 to 30% from fork to fork, so the ratios of this class are
+ * reported for information (decision 0014).
  *
  * <p><b>Reproduce:</b> {@code ./build bench CompletionRoundTrip -f 1 -wi 3 -w 1s -i 5 -r 1s}
  * (add {@code -prof gc} to see allocation per round trip).
@@ -58,8 +62,8 @@ import org.openjdk.jmh.annotations.TearDown;
 public abstract class CompletionRoundTrip {
 
     @Benchmark
-    @Figure(peer = "parkUnpark", target = 1.05,
-            what = "Completion complete-to-waiter round trip vs LockSupport park/unpark")
+    @Figure(peer = "parkUnpark",
+            what = "Completion complete-to-waiter round trip vs LockSupport park/unpark, forks one after the other")
     @Figure(peer = "countDownLatch", what = "Completion round trip vs a fresh CountDownLatch pair per round")
     @Figure(peer = "completableFuture", what = "Completion round trip vs a fresh CompletableFuture pair per round")
     @Figure(peer = "fairSemaphore", what = "Completion round trip vs fair Semaphore (JDK fair AQS)")
