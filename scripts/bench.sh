@@ -2,15 +2,20 @@
 # JMH benchmarks of kmod4j (kmod4j-bench). Run by `./build bench`; works on its own too.
 #
 #   ./build bench [JMH args...]        build benchmarks.jar, run JMH, JSON to kmod4j-bench/target/jmh-result.json
-#   ./build bench --report [JMH args]  the same, then rewrite docs/benchmarks.md and its plots (docs/*.png)
-#                                      from the results
-#   ./build bench --report-only        only rewrite docs/benchmarks.md from the last results
+#   ./build bench --report [JMH args]  the same, then keep the run in kmod4j-bench/results/ and rewrite
+#                                      docs/benchmarks.md and its plots (docs/*.png) from every kept run
+#   ./build bench --report-only        only rewrite docs/benchmarks.md from the kept runs
 #   ./build bench --no-build ...       reuse kmod4j-bench/target/benchmarks.jar as it is
-#   ./build bench --report-only --merge EARLIER.json
-#                                      report earlier results (with EARLIER.properties beside them, if
-#                                      any) together with the last run's; a class measured in both
-#                                      keeps the last run's figures, so each figure is from one run
+#   ./build bench --report-only --merge RESULTS.json
+#                                      report a run that was not kept (with RESULTS.properties beside
+#                                      it, if any) on top of the kept ones, e.g. the last plain run's
+#                                      kmod4j-bench/target/jmh-result.json
 #   ./build bench -h | -l              JMH's own help, the list of benchmarks
+#
+# The report is made from kmod4j-bench/results/*.json in the order of their names (the date each
+# run started), and a class measured in a later run replaces that class's earlier results as a
+# whole, so each figure pairs scores of one run. Those files are committed with the report, so a
+# later session can add a run without losing the figures of the others.
 #
 # With no JMH arguments every benchmark runs. Settings the caller does not give default to short
 # ones that are still meaningful on 2 cores: -f 1 -wi 3 -w 1s -i 5 -r 1s (about 4 minutes for all).
@@ -26,17 +31,18 @@ jar="$bench/target/benchmarks.jar"
 json="$bench/target/jmh-result.json"
 runinfo="$bench/target/jmh-run.properties"
 report="$root/docs/benchmarks.md"
+kept_dir="$bench/results"
 
 given="$*"
 build=1 run=1 write_report=0
 jmh=()
-earlier=()
+merged=()
 while [ $# -gt 0 ]; do
   case "$1" in
     --report) write_report=1 ;;
     --report-only) write_report=1 run=0 ;;
     --no-build) build=0 ;;
-    --merge) earlier+=(--json "$2"); [ -f "${2%.json}.properties" ] && earlier+=(--run "${2%.json}.properties"); shift ;;
+    --merge) merged+=(--json "$2"); [ -f "${2%.json}.properties" ] && merged+=(--run "${2%.json}.properties"); shift ;;
     *) jmh+=("$1") ;;
   esac
   shift
@@ -48,12 +54,22 @@ if [ "$build" = 1 ] || [ ! -f "$jar" ]; then
     mvn -B -ntp -q -Pbench-jar -pl kmod4j-bench -am -DskipTests package
 fi
 
-# The report also draws docs/*.png; the soak's metaspace plot is skipped until ./build soak has
-# written its CSV (columns: see io.kmod4j.bench.report.Charts).
+# The report also draws docs/*.png; the soak's metaspace plot comes from the CSV that ./build soak
+# writes (columns: see io.kmod4j.bench.report.Charts), kept beside the runs like them.
 soak_csv="$root/kmod4j-runtime/target/soak/metaspace.csv"
+kept_soak_csv="kmod4j-bench/results/soak-metaspace.csv" # relative: the report quotes it, and we are in $root
 make_report() {
-  java -Djava.awt.headless=true -cp "$jar" io.kmod4j.bench.report.BenchReport "${earlier[@]+"${earlier[@]}"}" \
-    --json "$json" --run "$runinfo" --figures "$root/docs" --soak-csv "$soak_csv" --out "$report"
+  local kept=() f
+  for f in "$kept_dir"/*.json; do
+    [ -e "$f" ] || continue
+    kept+=(--json "$f")
+    [ -f "${f%.json}.properties" ] && kept+=(--run "${f%.json}.properties")
+  done
+  if [ -f "$soak_csv" ] && { [ ! -f "$kept_soak_csv" ] || [ "$soak_csv" -nt "$kept_soak_csv" ]; }; then
+    cp "$soak_csv" "$kept_soak_csv"
+  fi
+  java -Djava.awt.headless=true -cp "$jar" io.kmod4j.bench.report.BenchReport "${kept[@]+"${kept[@]}"}" \
+    "${merged[@]+"${merged[@]}"}" --figures "$root/docs" --soak-csv "$kept_soak_csv" --out "$report"
 }
 
 if [ "$run" = 0 ]; then
@@ -101,6 +117,11 @@ if [ "$record" = 1 ]; then
   [ "$status" = 0 ] && echo "bench: results in $json" >&2
 fi
 if [ "$status" = 0 ] && [ "$write_report" = 1 ]; then
+  if [ "$record" = 1 ]; then
+    java -cp "$jar" io.kmod4j.bench.report.KeepResults --json "$json" --run "$runinfo" --into "$kept_dir"
+  else
+    echo "bench: results went to the file given with -rff, so this run is not kept; pass it with --merge to report it" >&2
+  fi
   make_report
 fi
 exit "$status"
