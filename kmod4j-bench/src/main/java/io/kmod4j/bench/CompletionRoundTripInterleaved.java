@@ -15,16 +15,24 @@ import org.openjdk.jmh.annotations.State;
 /**
  * {@link CompletionRoundTrip}'s target figure, Completion's round trip against park/unpark, with
  * both sides measured in the same fork and the same second: one benchmark operation is a block of
- * {@value #BLOCK} Completion round trips and a block of {@value #BLOCK} park/unpark round trips,
- * each timed on its own, in alternating order.
+ * Completion round trips and a block of as many park/unpark round trips, each timed on its own, in
+ * alternating order: {@value #VIRTUAL_BLOCK} round trips a block on virtual threads,
+ * {@value #PLATFORM_BLOCK} on platform threads, a few milliseconds either way.
  *
  * <p><b>Why.</b> JMH runs one benchmark's forks after the other's. On a shared two-core machine a
  * virtual-thread round trip moves by 15 to 30% from fork to fork and from second to second (the
  * same code measured from 494 to 757 ns in twelve single forks on one carrier), far more than the
- * 5% that the target asks to resolve. Here each block takes well under a millisecond, so whatever
- * slows the machine or a fork slows both sides of an iteration alike, and the ratio of the two
- * sides' times in one iteration keeps only what the mechanisms cost. The primary score (time per
- * pair of blocks) means nothing; the figures are the secondary metrics below.
+ * 5% that the target asks to resolve. Here each block takes a few milliseconds, so whatever slows
+ * the machine or a fork slows both sides of an iteration alike, and the ratio of the two sides'
+ * times in one iteration keeps only what the mechanisms cost. The primary score (time per pair of
+ * blocks) means nothing; the figures are the secondary metrics below.
+ *
+ * <p><b>Why blocks this long.</b> Going from one side to the other costs something (the other
+ * pair's partner has been parked for a whole block), and that cost is spread over one block. With
+ * blocks of 1,000 round trips on one carrier the ratio came out 1.00x to 1.02x, with 10,000
+ * 1.03x, with 100 0.996x with quartiles of 0.86 to 1.01 (2026-11-30, three forks each): short
+ * blocks measure the switch as much as the mechanisms. {@code PairedRuns}, with rounds of 10,000,
+ * gives 1.01x to 1.03x.
  *
  * <p><b>Secondary metrics</b> ({@link AuxCounters}, summed over an iteration): {@code completionNs}
  * and {@code parkUnparkNs}, the time spent in each side's blocks; {@code roundTrips}, how many round
@@ -43,8 +51,11 @@ import org.openjdk.jmh.annotations.State;
 @OutputTimeUnit(TimeUnit.MICROSECONDS)
 public abstract class CompletionRoundTripInterleaved {
 
-    /** Round trips per block: about half a millisecond on virtual threads. */
-    static final int BLOCK = 1000;
+    /** Round trips per block on virtual threads: 4 to 10 ms (one carrier or two). */
+    static final int VIRTUAL_BLOCK = 10_000;
+
+    /** Round trips per block on platform threads: about 15 ms. */
+    static final int PLATFORM_BLOCK = 1_000;
 
     /** The two sides' times in one iteration: reset before each, read by JMH after it. */
     @State(Scope.Thread)
@@ -54,6 +65,12 @@ public abstract class CompletionRoundTripInterleaved {
         public long parkUnparkNs;
         public long roundTrips;
         boolean completionFirst;
+        int block;
+
+        @Setup(Level.Trial)
+        public void chooseBlock() {
+            block = Thread.currentThread().isVirtual() ? VIRTUAL_BLOCK : PLATFORM_BLOCK;
+        }
 
         @Setup(Level.Iteration)
         public void reset() {
@@ -69,35 +86,36 @@ public abstract class CompletionRoundTripInterleaved {
     public void interleaved(CompletionRoundTrip.CompletionPair c, CompletionRoundTrip.ParkPair p, Times t) {
         // Alternate which side goes first, so that neither always follows the other's wake-ups.
         boolean completionFirst = t.completionFirst = !t.completionFirst;
+        int n = t.block;
         long t0 = System.nanoTime();
         if (completionFirst) {
-            completions(c);
+            completions(c, n);
         } else {
-            parks(p);
+            parks(p, n);
         }
         long t1 = System.nanoTime();
         if (completionFirst) {
-            parks(p);
+            parks(p, n);
         } else {
-            completions(c);
+            completions(c, n);
         }
         long t2 = System.nanoTime();
         t.completionNs += completionFirst ? t1 - t0 : t2 - t1;
         t.parkUnparkNs += completionFirst ? t2 - t1 : t1 - t0;
-        t.roundTrips += BLOCK;
+        t.roundTrips += n;
     }
 
     @CompilerControl(CompilerControl.Mode.DONT_INLINE)
-    private static void completions(CompletionRoundTrip.CompletionPair c) {
-        for (int i = 0; i < BLOCK; i++) {
+    private static void completions(CompletionRoundTrip.CompletionPair c, int n) {
+        for (int i = 0; i < n; i++) {
             c.ping.complete();
             c.pong.awaitUninterruptibly();
         }
     }
 
     @CompilerControl(CompilerControl.Mode.DONT_INLINE)
-    private static void parks(CompletionRoundTrip.ParkPair p) {
-        for (int i = 0; i < BLOCK; i++) {
+    private static void parks(CompletionRoundTrip.ParkPair p, int n) {
+        for (int i = 0; i < n; i++) {
             p.roundTrip();
         }
     }

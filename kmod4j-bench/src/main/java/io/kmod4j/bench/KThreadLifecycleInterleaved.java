@@ -16,11 +16,18 @@ import org.openjdk.jmh.annotations.State;
 /**
  * {@link KThreadLifecycle}'s target figure, {@code KThread.run} + {@code stop()} against
  * {@code Thread.start} + {@code join()}, with both lives measured in the same fork and the same
- * second: one benchmark operation is a block of {@value #BLOCK} kthread lives and a block of
- * {@value #BLOCK} plain thread lives, each timed on its own, in alternating order. Both blocks run
+ * second: one benchmark operation is a block of kthread lives and a block of as many plain thread
+ * lives, each timed on its own, in alternating order: {@value #VIRTUAL_BLOCK} lives a block for
+ * virtual threads, {@value #PLATFORM_BLOCK} for platform threads. Both blocks run
  * {@link KThreadLifecycle}'s own methods. See {@link CompletionRoundTripInterleaved} for why a
  * target of a few percent needs this on a shared machine; the figures are the secondary metrics
  * {@code kthreadNs} and {@code threadNs} over {@code lives}, read through {@link Interleaved}.
+ *
+ * <p><b>Why blocks this long.</b> Going from one side to the other costs something, and that cost
+ * is spread over one block. With blocks of 64 virtual lives on one carrier the ratio came out
+ * 1.02x in one run and 1.11x in the next; with 2,000 it was 1.15x, as in {@code PairedRuns} with
+ * rounds of 5,000 (1.13x to 1.16x the same morning): short blocks measured the switch as much as
+ * the lives, and made the plain life look dearer than it is. A block here lasts 3 to 40 ms.
  *
  * <p><b>Threads.</b> Each subclass has a {@code @Param kind}, the kind of the started threads as
  * in {@link KThreadLifecycle}, and says what the benchmark thread that starts and stops them is:
@@ -31,18 +38,24 @@ import org.openjdk.jmh.annotations.State;
 @OutputTimeUnit(TimeUnit.MICROSECONDS)
 public abstract class KThreadLifecycleInterleaved {
 
-    /** Lives per block: about a millisecond for platform threads, a few hundred µs for virtual ones. */
-    static final int BLOCK = 64;
+    /** Lives per block of virtual threads: 3 to 6 ms when a virtual thread starts them, about 40 ms when a platform thread does. */
+    static final int VIRTUAL_BLOCK = 5_000;
+
+    /** Lives per block of platform threads: about 10 ms. */
+    static final int PLATFORM_BLOCK = 64;
 
     private final KThreadLifecycle lives = new KThreadLifecycle();
 
     /** The subclass's {@code @Param kind}. */
     abstract String kind();
 
+    private int block;
+
     @Setup
     public void setUp() {
         lives.kind = kind();
         lives.setUp();
+        block = "virtual".equals(kind()) ? VIRTUAL_BLOCK : PLATFORM_BLOCK;
     }
 
     /** The two sides' times in one iteration: reset before each, read by JMH after it. */
@@ -67,34 +80,35 @@ public abstract class KThreadLifecycleInterleaved {
             what = "KThread.run + stop() vs Thread.start + join(), trivial function run to completion, interleaved in one fork")
     public void interleaved(Times t) throws KernelException, InterruptedException {
         boolean kthreadFirst = t.kthreadFirst = !t.kthreadFirst;
+        int n = block;
         long t0 = System.nanoTime();
         if (kthreadFirst) {
-            kthreads(lives);
+            kthreads(lives, n);
         } else {
-            threads(lives);
+            threads(lives, n);
         }
         long t1 = System.nanoTime();
         if (kthreadFirst) {
-            threads(lives);
+            threads(lives, n);
         } else {
-            kthreads(lives);
+            kthreads(lives, n);
         }
         long t2 = System.nanoTime();
         t.kthreadNs += kthreadFirst ? t1 - t0 : t2 - t1;
         t.threadNs += kthreadFirst ? t2 - t1 : t1 - t0;
-        t.lives += BLOCK;
+        t.lives += n;
     }
 
     @CompilerControl(CompilerControl.Mode.DONT_INLINE)
-    private static void kthreads(KThreadLifecycle lives) throws KernelException, InterruptedException {
-        for (int i = 0; i < BLOCK; i++) {
+    private static void kthreads(KThreadLifecycle lives, int n) throws KernelException, InterruptedException {
+        for (int i = 0; i < n; i++) {
             lives.kthreadRunStop();
         }
     }
 
     @CompilerControl(CompilerControl.Mode.DONT_INLINE)
-    private static void threads(KThreadLifecycle lives) throws InterruptedException {
-        for (int i = 0; i < BLOCK; i++) {
+    private static void threads(KThreadLifecycle lives, int n) throws InterruptedException {
+        for (int i = 0; i < n; i++) {
             lives.threadStartJoin();
         }
     }
