@@ -9,14 +9,16 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * A second opinion on the two virtual-thread targets that JMH cannot resolve on a shared two-core
- * machine: Completion's round trip against park/unpark and {@code KThread.run} + {@code stop()}
- * against {@code Thread.start} + {@code join()}. Not a JMH benchmark, on purpose.
+ * A second opinion on the two virtual-thread targets: Completion's round trip against park/unpark
+ * and {@code KThread.run} + {@code stop()} against {@code Thread.start} + {@code join()}. Not a JMH
+ * benchmark, on purpose. The targets themselves are judged by JMH classes that interleave both
+ * sides the same way ({@link CompletionRoundTripInterleaved}, {@link KThreadLifecycleInterleaved},
+ * decision 0014); this harness came first, runs in seconds, and prices single steps ({@code step-*}).
  *
  * <p><b>Why.</b> On virtual threads a round trip takes either about 1 µs (both sides on one
  * carrier) or about 3 µs (across carriers), and a JMH fork tends to stay in one regime for seconds;
- * JMH runs one benchmark's forks after another's, so the ratio of two medians compares regimes as
- * much as code. Here the two sides alternate in short rounds in one JVM (rounds of {@code n}
+ * JMH runs one benchmark's forks after another's, so the ratio of two medians of separate
+ * benchmarks compares regimes as much as code. Here the two sides alternate in short rounds in one JVM (rounds of {@code n}
  * operations each, after 20 warm-up rounds of each), and the figure is the median over rounds of
  * the per-round ratio, with its quartiles. Slow drifts (the machine's load, the regime) hit both
  * sides of a round alike.
