@@ -16,7 +16,7 @@ import org.openjdk.jmh.annotations.State;
  * {@link CompletionRoundTrip}'s target figure, Completion's round trip against park/unpark, with
  * both sides measured in the same fork and the same second: one benchmark operation is a block of
  * Completion round trips and a block of as many park/unpark round trips, each timed on its own, in
- * alternating order: {@value #VIRTUAL_BLOCK} round trips a block on virtual threads,
+ * alternating order ({@link BlockPair}): {@value #VIRTUAL_BLOCK} round trips a block on virtual threads,
  * {@value #PLATFORM_BLOCK} on platform threads, a few milliseconds either way.
  *
  * <p><b>Why.</b> JMH runs one benchmark's forks after the other's. On a shared two-core machine a
@@ -64,7 +64,7 @@ public abstract class CompletionRoundTripInterleaved {
         public long completionNs;
         public long parkUnparkNs;
         public long roundTrips;
-        boolean completionFirst;
+        final BlockPair blocks = new BlockPair();
         int block;
 
         @Setup(Level.Trial)
@@ -83,26 +83,12 @@ public abstract class CompletionRoundTripInterleaved {
     @Benchmark
     @Interleaved(ours = "completionNs", peer = "parkUnparkNs", count = "roundTrips", target = 1.05,
             what = "Completion complete-to-waiter round trip vs LockSupport park/unpark, interleaved in one fork")
-    public void interleaved(CompletionRoundTrip.CompletionPair c, CompletionRoundTrip.ParkPair p, Times t) {
-        // Alternate which side goes first, so that neither always follows the other's wake-ups.
-        boolean completionFirst = t.completionFirst = !t.completionFirst;
-        int n = t.block;
-        long t0 = System.nanoTime();
-        if (completionFirst) {
-            completions(c, n);
-        } else {
-            parks(p, n);
-        }
-        long t1 = System.nanoTime();
-        if (completionFirst) {
-            parks(p, n);
-        } else {
-            completions(c, n);
-        }
-        long t2 = System.nanoTime();
-        t.completionNs += completionFirst ? t1 - t0 : t2 - t1;
-        t.parkUnparkNs += completionFirst ? t2 - t1 : t1 - t0;
-        t.roundTrips += n;
+    public void interleaved(CompletionRoundTrip.CompletionPair c, CompletionRoundTrip.ParkPair p, Times t)
+            throws Exception {
+        t.blocks.run(n -> completions(c, n), n -> parks(p, n), t.block);
+        t.completionNs += t.blocks.oursNs();
+        t.parkUnparkNs += t.blocks.peerNs();
+        t.roundTrips += t.block;
     }
 
     @CompilerControl(CompilerControl.Mode.DONT_INLINE)

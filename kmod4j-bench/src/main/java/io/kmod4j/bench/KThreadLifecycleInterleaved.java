@@ -1,6 +1,5 @@
 package io.kmod4j.bench;
 
-import io.kmod4j.KernelException;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.AuxCounters;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -17,7 +16,7 @@ import org.openjdk.jmh.annotations.State;
  * {@link KThreadLifecycle}'s target figure, {@code KThread.run} + {@code stop()} against
  * {@code Thread.start} + {@code join()}, with both lives measured in the same fork and the same
  * second: one benchmark operation is a block of kthread lives and a block of as many plain thread
- * lives, each timed on its own, in alternating order: {@value #VIRTUAL_BLOCK} lives a block for
+ * lives, each timed on its own, in alternating order ({@link BlockPair}): {@value #VIRTUAL_BLOCK} lives a block for
  * virtual threads, {@value #PLATFORM_BLOCK} for platform threads. Both blocks run
  * {@link KThreadLifecycle}'s own methods. See {@link CompletionRoundTripInterleaved} for why a
  * target of a few percent needs this on a shared machine; the figures are the secondary metrics
@@ -65,7 +64,7 @@ public abstract class KThreadLifecycleInterleaved {
         public long kthreadNs;
         public long threadNs;
         public long lives;
-        boolean kthreadFirst;
+        final BlockPair blocks = new BlockPair();
 
         @Setup(Level.Iteration)
         public void reset() {
@@ -78,29 +77,15 @@ public abstract class KThreadLifecycleInterleaved {
     @Benchmark
     @Interleaved(ours = "kthreadNs", peer = "threadNs", count = "lives", target = 1.1,
             what = "KThread.run + stop() vs Thread.start + join(), trivial function run to completion, interleaved in one fork")
-    public void interleaved(Times t) throws KernelException, InterruptedException {
-        boolean kthreadFirst = t.kthreadFirst = !t.kthreadFirst;
-        int n = block;
-        long t0 = System.nanoTime();
-        if (kthreadFirst) {
-            kthreads(lives, n);
-        } else {
-            threads(lives, n);
-        }
-        long t1 = System.nanoTime();
-        if (kthreadFirst) {
-            threads(lives, n);
-        } else {
-            kthreads(lives, n);
-        }
-        long t2 = System.nanoTime();
-        t.kthreadNs += kthreadFirst ? t1 - t0 : t2 - t1;
-        t.threadNs += kthreadFirst ? t2 - t1 : t1 - t0;
-        t.lives += n;
+    public void interleaved(Times t) throws Exception {
+        t.blocks.run(n -> kthreads(lives, n), n -> threads(lives, n), block);
+        t.kthreadNs += t.blocks.oursNs();
+        t.threadNs += t.blocks.peerNs();
+        t.lives += block;
     }
 
     @CompilerControl(CompilerControl.Mode.DONT_INLINE)
-    private static void kthreads(KThreadLifecycle lives, int n) throws KernelException, InterruptedException {
+    private static void kthreads(KThreadLifecycle lives, int n) throws Exception {
         for (int i = 0; i < n; i++) {
             lives.kthreadRunStop();
         }
