@@ -66,7 +66,7 @@ make_report() {
     [ -f "${f%.json}.properties" ] && kept+=(--run "${f%.json}.properties")
   done
   if [ -f "$soak_csv" ] && { [ ! -f "$kept_soak_csv" ] || [ "$soak_csv" -nt "$kept_soak_csv" ]; }; then
-    cp "$soak_csv" "$kept_soak_csv"
+    mkdir -p "$kept_dir" && cp "$soak_csv" "$kept_soak_csv"
   fi
   java -Djava.awt.headless=true -cp "$jar" io.kmod4j.bench.report.BenchReport "${kept[@]+"${kept[@]}"}" \
     "${merged[@]+"${merged[@]}"}" --figures "$root/docs" --soak-csv "$kept_soak_csv" --out "$report"

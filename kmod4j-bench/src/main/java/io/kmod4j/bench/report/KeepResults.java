@@ -84,7 +84,11 @@ public final class KeepResults {
             }
             primary.remove("rawDataHistogram");
             if (m.get("secondaryMetrics") instanceof Map<?, ?> secondary) {
-                secondary.values().forEach(s -> ((Map<?, ?>) s).remove("rawDataHistogram"));
+                for (Object metric : secondary.values()) {
+                    if (metric instanceof Map<?, ?> sm) {
+                        sm.remove("rawDataHistogram");
+                    }
+                }
             }
         }
         String name = date.replace("-", "").replace(":", "");
