@@ -70,6 +70,10 @@ public final class TftpServer implements AutoCloseable {
     private final Builder config;
     private final Object lock = new Object();
     private final Map<InetSocketAddress, Transfer> transfers = new HashMap<>();
+    // Guarded by lock. Threads of transfers that have left `transfers` but may not have ended
+    // yet: a transfer deregisters in its last finally, a few instructions before its thread ends,
+    // and close() must still wait for it. Pruned of ended threads whenever a transfer starts.
+    private final List<Thread> finishing = new ArrayList<>();
     private final Thread listenerThread;
     private volatile State state = State.RUNNING;
 
@@ -150,9 +154,11 @@ public final class TftpServer implements AutoCloseable {
 
     private void stop(boolean tellClients) {
         List<Transfer> running;
+        List<Thread> ending;
         synchronized (lock) {
             state = State.CLOSED;
             running = new ArrayList<>(transfers.values());
+            ending = new ArrayList<>(finishing);
         }
         listener.close();
         for (Transfer t : running) {
@@ -164,6 +170,9 @@ public final class TftpServer implements AutoCloseable {
         joinQuietly(listenerThread);
         for (Transfer t : running) {
             joinQuietly(t.thread);
+        }
+        for (Thread t : ending) {
+            joinQuietly(t);
         }
     }
 
@@ -239,6 +248,7 @@ public final class TftpServer implements AutoCloseable {
             }
             self[0] = new Transfer(thread);
             transfers.put(from, self[0]);
+            finishing.removeIf(t -> !t.isAlive());
             thread.start();
         }
     }
@@ -281,6 +291,7 @@ public final class TftpServer implements AutoCloseable {
         } finally {
             synchronized (lock) {
                 transfers.remove(client);
+                finishing.add(self.thread); // still running until this method returns
             }
         }
     }

@@ -478,6 +478,69 @@ class TftpTransferTest {
         }
     }
 
+    /**
+     * A transfer leaves the server's table in its last {@code finally}, a few instructions before
+     * its thread ends; {@code close()} promises to wait for every thread the server started, so it
+     * must wait for that one too. The thread factory holds each transfer thread right there, after
+     * the transfer's own code has returned, until the test lets it end.
+     */
+    @Test
+    void closeWaitsForATransferThreadThatHasLeftTheTableButNotEnded() throws Exception {
+        CountDownLatch deregistered = new CountDownLatch(1);
+        CountDownLatch hold = new CountDownLatch(1);
+        List<Thread> made = new CopyOnWriteArrayList<>();
+        TftpServer s = TftpServer.builder(new MemoryHandler())
+                .retransmitTimeout(SERVER_TIMEOUT)
+                .dally(Duration.ZERO)
+                .threads(r -> {
+                    boolean listener = made.isEmpty(); // the server makes its listener first
+                    Thread t = Thread.ofVirtual().name("held-tftp-server").unstarted(() -> {
+                        r.run();
+                        if (!listener) {
+                            deregistered.countDown();
+                            awaitUninterruptibly(hold);
+                        }
+                    });
+                    made.add(t);
+                    return t;
+                })
+                .start();
+        byte[] data = randomBytes(2000, 3);
+        client().upload(s.address(), "held", new ByteArrayInputStream(data), data.length,
+                TransferOptions.none(), ProgressListener.NONE);
+        deregistered.await();
+
+        Thread closer = Thread.ofVirtual().name("closer").start(s::close);
+        Thread listener = made.getFirst();
+        // Either close() returns, or it ends up parked in a join after its listener has ended:
+        // then the only thread left to join is the held transfer thread.
+        while (closer.isAlive() && (listener.isAlive() || closer.getState() != Thread.State.WAITING)) {
+            Thread.onSpinWait();
+        }
+        boolean returnedFirst = !closer.isAlive();
+        hold.countDown();
+        closer.join();
+
+        assertThat(returnedFirst).as("close() returned while a transfer thread had not ended").isFalse();
+        assertThat(made).hasSize(2).allMatch(t -> !t.isAlive());
+        assertThat(s.state()).isEqualTo(TftpServer.State.CLOSED);
+    }
+
+    private static void awaitUninterruptibly(CountDownLatch latch) {
+        boolean interrupted = false;
+        while (true) {
+            try {
+                latch.await();
+                break;
+            } catch (InterruptedException e) {
+                interrupted = true;
+            }
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
     @Test
     void packetsFromAWrongTidGetError5AndDoNotDisturbTheTransfer() throws Exception {
         byte[] data = randomBytes(30 * 512, 9);
