@@ -498,7 +498,11 @@ class TftpTransferTest {
                         r.run();
                         if (!listener) {
                             deregistered.countDown();
-                            awaitUninterruptibly(hold);
+                            try {
+                                hold.await(); // nothing interrupts it; if something did, it ends early
+                            } catch (InterruptedException e) {
+                                Thread.currentThread().interrupt();
+                            }
                         }
                     });
                     made.add(t);
@@ -524,21 +528,6 @@ class TftpTransferTest {
         assertThat(returnedFirst).as("close() returned while a transfer thread had not ended").isFalse();
         assertThat(made).hasSize(2).allMatch(t -> !t.isAlive());
         assertThat(s.state()).isEqualTo(TftpServer.State.CLOSED);
-    }
-
-    private static void awaitUninterruptibly(CountDownLatch latch) {
-        boolean interrupted = false;
-        while (true) {
-            try {
-                latch.await();
-                break;
-            } catch (InterruptedException e) {
-                interrupted = true;
-            }
-        }
-        if (interrupted) {
-            Thread.currentThread().interrupt();
-        }
     }
 
     @Test
