@@ -36,11 +36,14 @@ import java.util.Properties;
  * and metaspace over the soak from {@code --soak-csv} (skipped with a message when that file is
  * absent; its columns are specified in {@link Charts}). The report links them.
  *
- * <p>Usage: {@code BenchReport --json kmod4j-bench/target/jmh-result.json [--json MORE.json ...]
- * [--run kmod4j-bench/target/jmh-run.properties] [--figures docs] [--soak-csv
- * kmod4j-runtime/target/soak/metaspace.csv] --out docs/benchmarks.md}; normally run by
- * {@code ./build bench --report}. The run file, written by {@code scripts/bench.sh}, holds the
- * command, the date, the machine and its load; whatever it lacks is read from {@code /proc}.
+ * <p>Usage: {@code BenchReport --json RESULTS.json [--run RESULTS.properties] [--json LATER.json
+ * [--run LATER.properties] ...] [--figures docs] [--soak-csv METASPACE.csv] --out
+ * docs/benchmarks.md}; normally run by {@code ./build bench --report}, with every run kept in
+ * {@code kmod4j-bench/results/} in the order they were made. A run file, written by
+ * {@code scripts/bench.sh}, holds the command, the date, the machine and its load; whatever it
+ * lacks is read from {@code /proc}. A {@code --run} right after a {@code --json} describes that
+ * run, and is left out of the report when a later run measured again every class it holds
+ * ({@link #contributing}).
  *
  * <p>Exit status: 0 when written, 2 on bad usage or unreadable input.
  */
@@ -53,15 +56,26 @@ public final class BenchReport {
 
     public static void main(String[] args) throws IOException {
         List<Path> jsons = new ArrayList<>();
-        List<Path> runs = new ArrayList<>();
+        List<Path> jsonRuns = new ArrayList<>(); // the --run given right after each --json, or null
+        List<Path> otherRuns = new ArrayList<>();
         Path out = null;
         Path figuresDir = null;
         Path soakCsv = null;
         for (int i = 0; i < args.length; i++) {
             String value = i + 1 < args.length ? args[i + 1] : null;
             switch (args[i]) {
-                case "--json" -> jsons.add(Path.of(require(value, "--json")));
-                case "--run" -> runs.add(Path.of(require(value, "--run")));
+                case "--json" -> {
+                    jsons.add(Path.of(require(value, "--json")));
+                    jsonRuns.add(null);
+                }
+                case "--run" -> {
+                    Path run = Path.of(require(value, "--run"));
+                    if (!jsonRuns.isEmpty() && jsonRuns.getLast() == null) {
+                        jsonRuns.set(jsonRuns.size() - 1, run);
+                    } else {
+                        otherRuns.add(run);
+                    }
+                }
                 case "--out" -> out = Path.of(require(value, "--out"));
                 case "--figures" -> figuresDir = Path.of(require(value, "--figures"));
                 case "--soak-csv" -> soakCsv = Path.of(require(value, "--soak-csv"));
@@ -72,15 +86,24 @@ public final class BenchReport {
         if (jsons.isEmpty() || out == null) {
             usage("--json and --out are required");
         }
+        List<List<JmhResult>> perJson = new ArrayList<>();
         List<JmhResult> results = new ArrayList<>();
         for (Path json : jsons) {
             if (!Files.isReadable(json)) {
                 usage("no JMH results at " + json + "; run ./build bench first");
             }
-            results = merge(results, read(json));
+            perJson.add(read(json));
+            results = merge(results, perJson.getLast());
         }
         if (results.isEmpty()) {
             usage(jsons + " hold no results");
+        }
+        // Only the runs whose results are still in the report are described in it.
+        List<Path> runs = new ArrayList<>(otherRuns);
+        for (int k : contributing(perJson)) {
+            if (jsonRuns.get(k) != null) {
+                runs.add(jsonRuns.get(k));
+            }
         }
         List<Properties> runInfos = new ArrayList<>();
         for (Path run : runs) {
@@ -140,6 +163,24 @@ public final class BenchReport {
         earlier.stream().filter(r -> !replaced.contains(r.className())).forEach(merged::add);
         merged.addAll(later);
         return merged;
+    }
+
+    /**
+     * Which of several runs, given in order, still have results in their {@link #merge} (by
+     * index): a run whose every class was measured again by a later run contributes nothing.
+     */
+    static List<Integer> contributing(List<List<JmhResult>> runs) {
+        List<Integer> contributing = new ArrayList<>();
+        java.util.Set<String> later = new java.util.HashSet<>();
+        for (int k = runs.size() - 1; k >= 0; k--) {
+            java.util.Set<String> classes = new java.util.HashSet<>();
+            runs.get(k).forEach(r -> classes.add(r.className()));
+            if (!later.containsAll(classes)) {
+                contributing.addFirst(k);
+            }
+            later.addAll(classes);
+        }
+        return contributing;
     }
 
     /** How the report links a figure in {@code dir}: relative to the report's own directory. */
